@@ -1,0 +1,166 @@
+import { z } from 'zod';
+
+/**
+ * Every app setting Stageline reads, validated once at boot. Names follow the Azure Functions
+ * conventions (`<Connection>__<property>`), so the same keys work with managed identity in Azure
+ * and with local values on the local host. Secrets have no defaults.
+ */
+export type Environment = 'local' | 'azure';
+
+export interface AppConfig {
+  readonly environment: Environment;
+  readonly cosmos: {
+    readonly endpoint: string;
+    readonly databaseName: string;
+    readonly auth: { readonly kind: 'key'; readonly key: string } | { readonly kind: 'identity'; readonly clientId?: string };
+    /** PEM file of a self-signed certificate to trust for this endpoint only (local host). */
+    readonly caCertificatePath?: string;
+  };
+  readonly documents:
+    | { readonly kind: 'connectionString'; readonly connectionString: string }
+    | { readonly kind: 'identity'; readonly blobServiceUri: string; readonly clientId?: string };
+  readonly bus:
+    | { readonly kind: 'local' }
+    | { readonly kind: 'identity'; readonly fullyQualifiedNamespace: string; readonly clientId?: string };
+  readonly flags:
+    | { readonly kind: 'file'; readonly path: string; readonly refreshIntervalMs: number }
+    | { readonly kind: 'appConfiguration'; readonly endpoint: string; readonly refreshIntervalMs: number };
+  readonly calendar: { readonly rootUrl: string };
+  readonly auth: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly jwks: { readonly kind: 'uri'; readonly uri: string } | { readonly kind: 'file'; readonly path: string };
+  };
+  readonly telemetry: { readonly appInsightsConnectionString?: string };
+}
+
+export interface ConfigIssue {
+  readonly key: string;
+  readonly expected: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    const lines = issues.map((issue) => `  - ${issue.key}: ${issue.expected}`);
+    super(`Invalid configuration (${issues.length} setting${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** The development issuer the local host runs; production configuration may not trust it. */
+export const DEV_ISSUER = 'https://stageline.local/dev-issuer';
+
+const optionalText = z.string().trim().min(1).optional();
+const url = (what: string) => z.url({ error: `${what} (an absolute https:// or http:// URL)` });
+const optionalUrl = (what: string) => url(what).optional();
+
+const settingsSchema = z
+  .object({
+    STAGELINE_ENVIRONMENT: z.enum(['local', 'azure'], { error: "'local' or 'azure'" }).default('azure'),
+    CosmosConnection__accountEndpoint: url('the Cosmos DB account endpoint'),
+    CosmosConnection__key: optionalText,
+    CosmosConnection__clientId: optionalText,
+    CosmosConnection__caCertificatePath: optionalText,
+    COSMOS_DATABASE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: 'a database name (letters, digits, - and _)' }).default('stageline'),
+    DocumentsStorage: optionalText,
+    DocumentsStorage__blobServiceUri: optionalUrl('the documents storage account blob endpoint'),
+    DocumentsStorage__clientId: optionalText,
+    ServiceBusConnection: optionalText,
+    ServiceBusConnection__fullyQualifiedNamespace: optionalText,
+    ServiceBusConnection__clientId: optionalText,
+    AppConfigEndpoint: optionalUrl('the App Configuration endpoint'),
+    FEATURE_FLAGS_FILE: optionalText,
+    FEATURE_FLAGS_REFRESH_SECONDS: z.coerce.number({ error: 'a number of seconds' }).int().min(1).max(3600).default(5),
+    GOOGLE_CALENDAR_ROOT_URL: url('the Google APIs root URL').default('https://www.googleapis.com/'),
+    AUTH_ISSUER: z.string({ error: 'the token issuer (iss) to accept' }).trim().min(1),
+    AUTH_AUDIENCE: z.string({ error: 'the token audience (aud) to accept' }).trim().min(1),
+    AUTH_JWKS_URI: optionalUrl('the JWKS URL of the issuer'),
+    AUTH_JWKS_FILE: optionalText,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+  });
+
+export type Settings = Readonly<Record<string, string | undefined>>;
+
+/** Rules across keys, checked on the raw settings so they are reported with every other issue. */
+function crossKeyIssues(raw: Settings): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const has = (key: string) => (raw[key] ?? '').trim() !== '';
+  const issue = (key: string, expected: string) => issues.push({ key, expected });
+  const local = raw.STAGELINE_ENVIRONMENT === 'local';
+  if (!has('DocumentsStorage') && !has('DocumentsStorage__blobServiceUri')) {
+    issue('DocumentsStorage', 'missing: a storage connection string, or DocumentsStorage__blobServiceUri for managed identity');
+  }
+  if (has('ServiceBusConnection') && raw.ServiceBusConnection !== 'UseLocalBroker=true') {
+    issue('ServiceBusConnection', "'UseLocalBroker=true' (local host only); in Azure set ServiceBusConnection__fullyQualifiedNamespace");
+  }
+  if (!has('ServiceBusConnection') && !has('ServiceBusConnection__fullyQualifiedNamespace')) {
+    issue('ServiceBusConnection__fullyQualifiedNamespace', 'missing: the Service Bus namespace host, e.g. stageline.servicebus.windows.net');
+  }
+  if (!has('AppConfigEndpoint') && !has('FEATURE_FLAGS_FILE')) {
+    issue('AppConfigEndpoint', 'missing: the App Configuration endpoint, or FEATURE_FLAGS_FILE on the local host');
+  }
+  if (!has('AUTH_JWKS_URI') && !has('AUTH_JWKS_FILE')) {
+    issue('AUTH_JWKS_URI', "missing: the issuer's JWKS URL, or AUTH_JWKS_FILE on the local host");
+  }
+  if (!local) {
+    for (const key of ['CosmosConnection__caCertificatePath', 'ServiceBusConnection', 'FEATURE_FLAGS_FILE', 'AUTH_JWKS_FILE']) {
+      if (has(key)) issue(key, "unset: allowed only with STAGELINE_ENVIRONMENT='local'");
+    }
+    if (raw.AUTH_ISSUER === DEV_ISSUER) issue('AUTH_ISSUER', 'a real issuer: the development issuer is allowed only locally');
+  }
+  return issues;
+}
+
+/** Validates every setting at once; throws a ConfigError listing each bad key. */
+export function loadConfig(settings: Settings): AppConfig {
+  const parsed = settingsSchema.safeParse(settings);
+  const byKey = new Map<string, string>();
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const key = String(issue.path[0] ?? '(settings)');
+    if (!byKey.has(key)) byKey.set(key, settings[key] === undefined ? `missing: ${issue.message}` : issue.message);
+  }
+  for (const issue of crossKeyIssues(settings)) if (!byKey.has(issue.key)) byKey.set(issue.key, issue.expected);
+  if (!parsed.success || byKey.size > 0) {
+    throw new ConfigError([...byKey].map(([key, expected]) => ({ key, expected })));
+  }
+  const s = parsed.data;
+  const refreshIntervalMs = s.FEATURE_FLAGS_REFRESH_SECONDS * 1000;
+  return {
+    environment: s.STAGELINE_ENVIRONMENT,
+    cosmos: {
+      endpoint: s.CosmosConnection__accountEndpoint,
+      databaseName: s.COSMOS_DATABASE_NAME,
+      auth: s.CosmosConnection__key
+        ? { kind: 'key', key: s.CosmosConnection__key }
+        : { kind: 'identity', ...(s.CosmosConnection__clientId ? { clientId: s.CosmosConnection__clientId } : {}) },
+      ...(s.CosmosConnection__caCertificatePath ? { caCertificatePath: s.CosmosConnection__caCertificatePath } : {}),
+    },
+    documents: s.DocumentsStorage
+      ? { kind: 'connectionString', connectionString: s.DocumentsStorage }
+      : {
+          kind: 'identity',
+          blobServiceUri: s.DocumentsStorage__blobServiceUri!,
+          ...(s.DocumentsStorage__clientId ? { clientId: s.DocumentsStorage__clientId } : {}),
+        },
+    bus: s.ServiceBusConnection
+      ? { kind: 'local' }
+      : {
+          kind: 'identity',
+          fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace!,
+          ...(s.ServiceBusConnection__clientId ? { clientId: s.ServiceBusConnection__clientId } : {}),
+        },
+    flags: s.FEATURE_FLAGS_FILE
+      ? { kind: 'file', path: s.FEATURE_FLAGS_FILE, refreshIntervalMs }
+      : { kind: 'appConfiguration', endpoint: s.AppConfigEndpoint!, refreshIntervalMs },
+    calendar: { rootUrl: s.GOOGLE_CALENDAR_ROOT_URL.endsWith('/') ? s.GOOGLE_CALENDAR_ROOT_URL : `${s.GOOGLE_CALENDAR_ROOT_URL}/` },
+    auth: {
+      issuer: s.AUTH_ISSUER,
+      audience: s.AUTH_AUDIENCE,
+      jwks: s.AUTH_JWKS_FILE ? { kind: 'file', path: s.AUTH_JWKS_FILE } : { kind: 'uri', uri: s.AUTH_JWKS_URI! },
+    },
+    telemetry: s.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: s.APPLICATIONINSIGHTS_CONNECTION_STRING } : {},
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * The one definition of the Cosmos DB database and its containers. The local host creates
+ * them at start; the infrastructure templates declare the same names and partition keys.
+ */
+export interface ContainerDefinition {
+  readonly id: string;
+  readonly partitionKey: string;
+  /** Default time-to-live in seconds; -1 = items expire only when they carry their own `ttl`. */
+  readonly defaultTtl?: number;
+}
+
+export const containers = [
+  { id: 'applications', partitionKey: '/applicationId' },
+  { id: 'scheduledCalls', partitionKey: '/applicationId' },
+  { id: 'slots', partitionKey: '/recruiterId' },
+  { id: 'uploads', partitionKey: '/applicationId' },
+  { id: 'timeline', partitionKey: '/applicationId' },
+  { id: 'deadLetters', partitionKey: '/applicationId' },
+  { id: 'webhooks', partitionKey: '/tenantId' },
+  { id: 'calendarConnections', partitionKey: '/recruiterId' },
+  { id: 'idempotency', partitionKey: '/key', defaultTtl: 86_400 },
+  // Lease container for the Cosmos DB trigger: created by the deployment, never by the trigger.
+  { id: 'leases', partitionKey: '/id' },
+] as const satisfies readonly ContainerDefinition[];
+
+export type ContainerId = (typeof containers)[number]['id'];

@@ -1,0 +1,71 @@
+/**
+ * The one catalogue of error codes. Every error the core raises carries one of these codes;
+ * `functions/http/problem.ts` is the only place that turns a code's kind into an HTTP status.
+ */
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'too_large'
+  | 'unavailable'
+  | 'internal';
+
+export const errorCatalogue = {
+  'REQUEST.INVALID': { kind: 'invalid', message: 'The request is not valid.' },
+  'REQUEST.MALFORMED_JSON': { kind: 'invalid', message: 'The request body is not valid JSON.' },
+  'ROUTE.NOT_FOUND': { kind: 'not_found', message: 'No such route.' },
+  'AUTH.UNAUTHENTICATED': { kind: 'unauthenticated', message: 'A valid bearer token is required.' },
+  'AUTH.FORBIDDEN': { kind: 'forbidden', message: 'Your role may not do this.' },
+  'APPLICATION.NOT_FOUND': { kind: 'not_found', message: 'No such application.' },
+  'APPLICATION.CLOSED': { kind: 'conflict', message: 'The application is closed.' },
+  'APPLICATION.CONCURRENT_UPDATE': { kind: 'conflict', message: 'The application changed while this request ran; retry it.' },
+  'APPLICATION.ALREADY_EXISTS': { kind: 'conflict', message: 'An application with this id already exists.' },
+  'STAGE.NOT_FOUND': { kind: 'not_found', message: 'No such stage.' },
+  'STAGE.TRANSITION_NOT_ALLOWED': { kind: 'conflict', message: 'This action is not allowed in the stage\'s current status.' },
+  'IDEMPOTENCY.KEY_REUSED': { kind: 'unprocessable', message: 'This Idempotency-Key was used with a different request.' },
+  'IDEMPOTENCY.IN_PROGRESS': { kind: 'conflict', message: 'A request with this Idempotency-Key is still running.' },
+  'FEATURE.DISABLED': { kind: 'forbidden', message: 'Dynamic stages are disabled.' },
+  'FEATURE.UNAVAILABLE': { kind: 'unavailable', message: 'The feature flag provider is unavailable; mutations are denied until it answers.' },
+  'DEPENDENCY.UNAVAILABLE': { kind: 'unavailable', message: 'A service this request needs is unavailable.' },
+  'INTERNAL': { kind: 'internal', message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { kind: ErrorKind; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** Advice to the caller on how to retry: after a delay, and/or through a named action. */
+export interface RetryAdvice {
+  /** Seconds to wait before retrying. */
+  readonly after?: number;
+  /** A machine-readable action the client can take, e.g. `retry-schedule`. */
+  readonly action?: string;
+}
+
+export interface DomainErrorOptions {
+  readonly message?: string;
+  readonly details?: unknown;
+  readonly retry?: RetryAdvice;
+  readonly cause?: unknown;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly details: unknown;
+  readonly retry: RetryAdvice | undefined;
+
+  constructor(code: ErrorCode, options: DomainErrorOptions = {}) {
+    super(options.message ?? errorCatalogue[code].message, { cause: options.cause });
+    this.name = 'DomainError';
+    this.code = code;
+    this.kind = errorCatalogue[code].kind;
+    this.details = options.details;
+    this.retry = options.retry;
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,47 @@
+/**
+ * The one definition of every Service Bus entity Stageline uses: the local broker creates
+ * exactly these at start, and the infrastructure templates declare the same names and limits.
+ */
+export interface QueueDefinition {
+  readonly name: string;
+  /** Deliveries before a message moves to the dead-letter sub-queue (Azure default 10). */
+  readonly maxDeliveryCount: number;
+  /** Peek-lock duration in ms (Azure default 60 s, max 5 min). */
+  readonly lockDurationMs: number;
+  /** Duplicate detection window by messageId in ms (Azure: 20 s – 7 days; default 10 min). */
+  readonly duplicateDetectionWindowMs: number;
+}
+
+export interface SubscriptionDefinition {
+  readonly name: string;
+  readonly maxDeliveryCount: number;
+  readonly lockDurationMs: number;
+  /** Correlation filter on application properties: every listed property must match. */
+  readonly filter?: { readonly applicationProperties: Readonly<Record<string, string | number | boolean>> };
+}
+
+export interface TopicDefinition {
+  readonly name: string;
+  readonly duplicateDetectionWindowMs: number;
+  readonly subscriptions: readonly SubscriptionDefinition[];
+}
+
+const MINUTE = 60_000;
+
+export const queues = [
+  { name: 'notifications', maxDeliveryCount: 10, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 10 * MINUTE },
+] as const satisfies readonly QueueDefinition[];
+
+export const topics = [
+  {
+    name: 'stage-events',
+    duplicateDetectionWindowMs: 10 * MINUTE,
+    subscriptions: [
+      { name: 'ats-sync', maxDeliveryCount: 10, lockDurationMs: MINUTE },
+      { name: 'post-transition-callbacks', maxDeliveryCount: 5, lockDurationMs: MINUTE },
+    ],
+  },
+] as const satisfies readonly TopicDefinition[];
+
+export type QueueName = (typeof queues)[number]['name'];
+export type TopicName = (typeof topics)[number]['name'];
