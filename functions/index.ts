@@ -1,0 +1,10 @@
+/**
+ * The app's entry (`package.json` `main`): registers every function, then validates the
+ * settings so a bad one stops the load with one message listing every bad key. The Azure
+ * Functions worker and the local host both load exactly this module.
+ */
+import './health.ts';
+import { services } from './app-services.ts';
+import { setupTelemetry } from './telemetry.ts';
+
+setupTelemetry(services().config);

@@ -1,0 +1,103 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isChangeFeedRequest, serveChangeFeed } from './cosmos-change-feed-endpoint.ts';
+import { dispatch, standardHeaders, type CosmosRequest, type CosmosResponse } from './cosmos-dispatch.ts';
+import { effectsOf, isMutating, isSuccess } from './cosmos-effects.ts';
+import type { JournalFile } from './cosmos-journal.ts';
+import type { AccountModel } from './cosmos-library.ts';
+import { applyEffects, requestRecord, snapshotRecords } from './cosmos-state.ts';
+import type { ChangeFeedLog } from './local-change-feed.ts';
+
+export interface PipelineOptions {
+  readonly account: AccountModel;
+  readonly feed: ChangeFeedLog;
+  readonly journal: JournalFile;
+  /** Compact (snapshot + atomic rename) once the journal file grows past this many bytes. */
+  readonly compactAboveBytes: number;
+  readonly log: (message: string) => void;
+}
+
+/**
+ * Every request to the local account goes through here. Reads run against the account directly.
+ * Mutations run one at a time: the account applies the request, and if it answers 2xx the request
+ * and its effects are appended to the journal before anything is answered, then the change feed
+ * records the new LSNs. A response is only ever sent for a write that is already on disk.
+ */
+export class CosmosPipeline {
+  readonly #options: PipelineOptions;
+  #mutations: Promise<unknown> = Promise.resolve();
+  #stopped = false;
+
+  constructor(options: PipelineOptions) {
+    this.#options = options;
+  }
+
+  async handle(request: CosmosRequest): Promise<CosmosResponse> {
+    if (this.#stopped) return failure(request, 503, 'ServiceUnavailable', 'The local Cosmos DB server is stopping.');
+    const { account, feed } = this.#options;
+    if (isChangeFeedRequest(request)) return serveChangeFeed(account, feed, request);
+    if (!isMutating(request)) return dispatch(account, request);
+    const result = this.#mutations.then(() => this.#mutate(request));
+    this.#mutations = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Rewrites the journal as a snapshot of the current state. */
+  compact(): void {
+    this.#options.journal.rewrite(snapshotRecords(this.#options.account, this.#options.feed));
+  }
+
+  /** Refuses new requests and waits for the mutation in progress, if any. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#mutations;
+  }
+
+  async #mutate(request: CosmosRequest): Promise<CosmosResponse> {
+    const { account, feed, journal, compactAboveBytes, log } = this.#options;
+    const response = await dispatch(account, request);
+    if (!isSuccess(response.statusCode)) return response;
+    const effects = effectsOf(account, request, response, () => feed.allocateLsn());
+    try {
+      journal.append(requestRecord(request, effects));
+    } catch (err) {
+      log(`cosmos: could not append to the journal ${journal.path}: ${(err as Error).message}`);
+      return failure(request, 500, 'InternalServerError', 'The local Cosmos DB server could not make the write durable.');
+    }
+    applyEffects(account, feed, effects);
+    if (journal.sizeBytes > compactAboveBytes) {
+      try {
+        this.compact();
+      } catch (err) {
+        log(`cosmos: compaction of ${journal.path} failed (the journal stays valid): ${(err as Error).message}`);
+      }
+    }
+    return response;
+  }
+}
+
+/** The HTTP side: reads the body, waits until the server is ready, answers what the pipeline returns. */
+export function requestListener(ready: Promise<CosmosPipeline>, log: (message: string) => void) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      const request: CosmosRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
+      ready
+        .then((pipeline) => pipeline.handle(request))
+        .catch((err: unknown): CosmosResponse => {
+          log(`cosmos: ${request.method} ${request.url} failed: ${(err as Error).message}`);
+          return failure(request, 500, 'InternalServerError', 'The local Cosmos DB server failed on this request.');
+        })
+        .then((response) => {
+          res.statusCode = response.statusCode;
+          for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+          res.end(response.body === undefined || response.body === '' ? undefined : JSON.stringify(response.body));
+        });
+    });
+  };
+}
+
+function failure(request: CosmosRequest, statusCode: number, code: string, message: string): CosmosResponse {
+  return { statusCode, headers: standardHeaders(request), body: { code, message } };
+}

@@ -1,0 +1,168 @@
+import { mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { containers } from '../../shared/platform/cosmos-containers.ts';
+import { queues, topics } from '../../shared/platform/messaging-entities.ts';
+import { loadConfig } from '../../shared/platform/config.ts';
+import { buildServices, type Services } from '../../shared/composition-root.ts';
+import { DYNAMIC_STAGES_FLAG } from '../../shared/flags/feature-gate.port.ts';
+import { installServices, uninstallServices } from '../../functions/app-services.ts';
+import { startCosmosServer } from '../cosmos/cosmos-server.ts';
+import { startAzurite } from '../azurite/azurite-launcher.ts';
+import { LocalBroker } from '../broker/local-broker.ts';
+import { LocalBrokerMessageBus } from '../broker/local-message-bus.adapter.ts';
+import { startGoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
+import { ensureDevIssuer } from '../dev-issuer.ts';
+import { installFunctionsCoreHook } from './register-core-hook.ts';
+import { functionRegistry } from './function-registry.ts';
+import { readLocalSettings } from './local-settings.ts';
+import { createFunctionsHttpServer } from './http-server.ts';
+import { startTriggers, type TriggerSet } from './trigger-runners.ts';
+import { createLocalMetrics, type LocalMetrics } from './local-metrics.ts';
+import { runHooks } from './lifecycle-hooks.ts';
+
+export interface LocalHostOptions {
+  /** Where every journal and data file lives (default `.stageline` in the project). */
+  readonly dataDir?: string;
+  readonly projectDir?: string;
+  /** HTTP port of the functions (7071); 0 picks a free one. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Start with no data (keeps the certificate and the development issuer's key). */
+  readonly reset?: boolean;
+  /** `fixed`: Cosmos on 8081 and Azurite on 10000–10002, as their emulators; `ephemeral`: free ports. */
+  readonly servicePorts?: 'fixed' | 'ephemeral';
+  /** Settings applied over the settings file and the host's own values (tests). */
+  readonly settings?: Readonly<Record<string, string>>;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalHost {
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  readonly settings: Readonly<Record<string, string>>;
+  readonly settingsFile: string;
+  readonly flagsFile: string;
+  readonly broker: LocalBroker;
+  readonly services: Services;
+  readonly triggers: TriggerSet;
+  readonly metrics: LocalMetrics;
+  stop(): Promise<void>;
+}
+
+const PROJECT_DIR = resolve(import.meta.dirname, '..', '..');
+
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
+  const projectDir = options.projectDir ?? PROJECT_DIR;
+  const dataDir = resolve(projectDir, options.dataDir ?? '.stageline');
+  const log = options.log ?? ((line: string) => console.log(line));
+  const fixed = (options.servicePorts ?? 'fixed') === 'fixed';
+  const host = options.host ?? '127.0.0.1';
+  mkdirSync(dataDir, { recursive: true });
+  if (options.reset) {
+    for (const dir of ['azurite', 'broker', 'timers', 'triggers']) rmSync(join(dataDir, dir), { recursive: true, force: true });
+  }
+
+  const stack: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stack.reverse()) await stop().catch((error: unknown) => log(`stop failed: ${String(error)}`));
+  };
+  try {
+    const file = readLocalSettings(projectDir);
+    const databaseName = options.settings?.COSMOS_DATABASE_NAME ?? file.values.COSMOS_DATABASE_NAME ?? 'stageline';
+    const cosmos = await startCosmosServer({ dataDir, host, port: fixed ? 8081 : 0, reset: options.reset ?? false, containers, databaseName });
+    stack.push(() => cosmos.stop());
+    const azurite = await startAzurite({ dataDir, host, ...(fixed ? { blobPort: 10000, queuePort: 10001, tablePort: 10002 } : {}) });
+    stack.push(() => azurite.stop());
+    const broker = await LocalBroker.open({ journalPath: join(dataDir, 'broker', 'journal.ndjson'), queues, topics });
+    stack.push(() => broker.close());
+    const calendar = await startGoogleCalendarFake({ host });
+    stack.push(() => calendar.stop());
+    const issuer = await ensureDevIssuer(dataDir);
+    const flagsFile = ensureFlagsFile(dataDir);
+
+    const settings: Record<string, string> = {
+      ...file.values,
+      STAGELINE_ENVIRONMENT: 'local',
+      AzureWebJobsStorage: azurite.connectionString,
+      DocumentsStorage: azurite.connectionString,
+      CosmosConnection__accountEndpoint: cosmos.endpoint,
+      CosmosConnection__key: cosmos.key,
+      CosmosConnection__caCertificatePath: cosmos.caCertificatePath,
+      ServiceBusConnection: 'UseLocalBroker=true',
+      FEATURE_FLAGS_FILE: flagsFile,
+      GOOGLE_CALENDAR_ROOT_URL: calendar.rootUrl,
+      AUTH_ISSUER: issuer.issuer,
+      AUTH_AUDIENCE: issuer.audience,
+      AUTH_JWKS_FILE: issuer.jwksPath,
+      ...options.settings,
+    };
+    Object.assign(process.env, settings);
+
+    const metrics = createLocalMetrics();
+    stack.push(() => metrics.shutdown());
+    const services = buildServices(loadConfig(settings), { bus: new LocalBrokerMessageBus(broker) });
+    installServices(services);
+    stack.push(async () => {
+      uninstallServices();
+      await services.close();
+    });
+
+    installFunctionsCoreHook();
+    await import('../../functions/index.ts');
+    const registry = functionRegistry();
+    await runHooks(registry, 'appStart');
+    stack.push(() => runHooks(registry, 'appTerminate'));
+
+    const server = createFunctionsHttpServer({ functions: registry.functions, routePrefix: 'api', extraHandler: metrics.handle, log });
+    const port = await listen(server, options.port ?? 7071, host);
+    stack.push(() => closeServer(server));
+
+    const triggers = await startTriggers({ functions: registry.functions, settings, dataDir, broker, cosmos, connectionString: azurite.connectionString, log });
+    stack.push(() => triggers.close());
+
+    const baseUrl = `http://${host}:${port}`;
+    return {
+      baseUrl,
+      dataDir,
+      settings,
+      settingsFile: file.path,
+      flagsFile,
+      broker,
+      services,
+      triggers,
+      metrics,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function ensureFlagsFile(dataDir: string): string {
+  const path = join(dataDir, 'flags.json');
+  if (!existsSync(path)) {
+    const flags = { feature_management: { feature_flags: [{ id: DYNAMIC_STAGES_FLAG, enabled: true, conditions: { client_filters: [] } }] } };
+    writeFileSync(path, `${JSON.stringify(flags, null, 2)}\n`);
+  }
+  return path;
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is in use: stop what holds it, or start with --port <another>.`) : error);
+    });
+    server.listen(port, host, () => resolvePromise());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolvePromise) => {
+    server.close(() => resolvePromise());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * `npm start`: the whole system on this machine — the functions, an embedded Cosmos DB,
+ * Azurite, the Service Bus broker, a Calendar fake and a development token issuer.
+ */
+import { parseArgs } from 'node:util';
+import { startLocalHost, type LocalHost } from './host/local-host.ts';
+import { ConfigError } from '../shared/platform/config.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '7071' },
+    'data-dir': { type: 'string' },
+    reset: { type: 'boolean', default: false },
+    'ephemeral-ports': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+if (values.help) {
+  console.log(`Usage: npm start -- [--port 7071] [--data-dir .stageline] [--reset] [--ephemeral-ports]
+
+  --port             HTTP port of the functions (0 = any free port)
+  --data-dir         where data and journals live (default .stageline in the project)
+  --reset            start with empty data
+  --ephemeral-ports  run Cosmos DB and Azurite on free ports instead of 8081 and 10000-10002`);
+  process.exit(0);
+}
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a whole number from 0 to 65535, not "${values.port}"`);
+  process.exit(2);
+}
+
+const started = performance.now();
+let host: LocalHost;
+try {
+  host = await startLocalHost({
+    port,
+    reset: values.reset,
+    servicePorts: values['ephemeral-ports'] ? 'ephemeral' : 'fixed',
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  });
+} catch (error) {
+  console.error(`\nStageline could not start:\n${error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(`
+Stageline is running (started in ${seconds} s)
+  API         ${host.baseUrl}/api
+  Health      ${host.baseUrl}/api/health
+  Metrics     ${host.baseUrl}/metrics
+  OpenAPI     ${host.baseUrl}/api/openapi.json
+  Data        ${host.dataDir}${values.reset ? ' (reset)' : ''}
+  Flags file  ${host.flagsFile} (edits apply within ${host.settings.FEATURE_FLAGS_REFRESH_SECONDS ?? 5} s)
+  Settings    ${host.settingsFile}
+  Token       npm run token -- --role recruiter --tenant acme --sub rec-1
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  await host.stop();
+  console.log('Stopped; journals flushed.');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,86 @@
+import type { CosmosClient, Database } from '@azure/cosmos';
+import type { AppConfig } from './platform/config.ts';
+import { createCosmosClient } from './platform/cosmos-client.ts';
+import { azureCredential } from './platform/azure-credential.ts';
+import type { HealthCheck } from './platform/health.ts';
+import type { BlobStore } from './documents/blob-store.port.ts';
+import { AzureBlobStore } from './documents/azure-blob-store.adapter.ts';
+import type { MessageBus } from './events/message-bus.port.ts';
+import { ServiceBusMessageBus } from './events/service-bus-message-bus.adapter.ts';
+import { DYNAMIC_STAGES_FLAG, type FeatureGate } from './flags/feature-gate.port.ts';
+import { FileFeatureGate } from './flags/file-feature-gate.adapter.ts';
+import { AppConfigurationFeatureGate } from './flags/app-configuration-feature-gate.adapter.ts';
+import { checkCalendarReachable } from './scheduling/calendar-reachability.ts';
+import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
+
+/** Everything the entry points need, built once from configuration. */
+export interface Services {
+  readonly config: AppConfig;
+  readonly cosmos: CosmosClient;
+  readonly database: Database;
+  readonly blobs: BlobStore;
+  readonly bus: MessageBus;
+  readonly flags: FeatureGate;
+  readonly auth: TokenVerifier;
+  readonly healthChecks: readonly HealthCheck[];
+  close(): Promise<void>;
+}
+
+/** Adapters a host may supply itself: the local host brings its in-process broker. */
+export interface AdapterOverrides {
+  readonly bus?: MessageBus;
+}
+
+export function buildServices(config: AppConfig, overrides: AdapterOverrides = {}): Services {
+  const cosmos = createCosmosClient(config.cosmos);
+  const database = cosmos.database(config.cosmos.databaseName);
+  const blobs = new AzureBlobStore(
+    config.documents.kind === 'connectionString'
+      ? config.documents
+      : { kind: 'identity', blobServiceUri: config.documents.blobServiceUri, credential: azureCredential(config.documents.clientId) },
+  );
+  const bus = overrides.bus ?? busFromConfig(config);
+  const flags: FeatureGate =
+    config.flags.kind === 'file'
+      ? new FileFeatureGate(config.flags)
+      : new AppConfigurationFeatureGate({ endpoint: config.flags.endpoint, credential: azureCredential(), refreshIntervalMs: config.flags.refreshIntervalMs });
+
+  const auth = createTokenVerifier(config.auth);
+
+  const healthChecks: HealthCheck[] = [
+    { name: 'cosmos', check: async () => void (await database.read()) },
+    { name: 'blob', check: () => blobs.check() },
+    { name: 'bus', check: () => bus.check() },
+    {
+      name: 'flags',
+      check: async () => {
+        const state = await flags.state(DYNAMIC_STAGES_FLAG);
+        if (state.status === 'unavailable') throw new Error(state.reason);
+        return { source: flags.source, [DYNAMIC_STAGES_FLAG]: state.status };
+      },
+    },
+    { name: 'calendar', check: async () => ({ rootUrl: config.calendar.rootUrl, ...(await checkCalendarReachable(config.calendar.rootUrl)) }) },
+  ];
+
+  return {
+    config,
+    cosmos,
+    database,
+    blobs,
+    bus,
+    flags,
+    auth,
+    healthChecks,
+    async close() {
+      await Promise.allSettled([flags.close(), overrides.bus ? Promise.resolve() : bus.close()]);
+      cosmos.dispose();
+    },
+  };
+}
+
+function busFromConfig(config: AppConfig): MessageBus {
+  if (config.bus.kind === 'local') {
+    throw new Error("ServiceBusConnection=UseLocalBroker=true works only inside the local host (npm start), which supplies its broker.");
+  }
+  return new ServiceBusMessageBus({ fullyQualifiedNamespace: config.bus.fullyQualifiedNamespace, credential: azureCredential(config.bus.clientId) });
+}

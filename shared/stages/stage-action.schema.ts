@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { artifactRefSchema, documentRefSchema } from './document-ref.schema.ts';
+import { idSchema, reasonSchema } from './schema-primitives.ts';
+
+/** Every action any stage type knows. Which apply to which type and status is the lifecycle's business. */
+export const stageActions = [
+  'schedule',
+  'request_reschedule',
+  'approve_reschedule',
+  'deny_reschedule',
+  'complete',
+  'cancel',
+  'add_artifact',
+  'submit',
+  'pass',
+  'fail',
+  'accept',
+  'decline',
+  'revoke',
+  'expire',
+  'add_onboarding_document',
+] as const;
+export type StageAction = (typeof stageActions)[number];
+
+export const stageActionSchema = z.enum(stageActions);
+
+export function isStageAction(value: unknown): value is StageAction {
+  return typeof value === 'string' && (stageActions as readonly string[]).includes(value);
+}
+
+const empty = z.strictObject({});
+const optionalReason = z.strictObject({ reason: reasonSchema.optional() });
+
+/**
+ * Payload of each action as the domain receives it. Payloads that reference uploads carry
+ * verified `DocumentRef`s: the service resolves an uploaded document id to its verified
+ * metadata before it applies the action; the scheduling service supplies `scheduledCallId`.
+ */
+export const actionPayloadSchemas = {
+  /** Candidate picks a slot; the scheduling service has held it and created the call. */
+  schedule: z.strictObject({ slotId: idSchema, scheduledCallId: idSchema }),
+  request_reschedule: z.strictObject({
+    reason: reasonSchema,
+    preferredSlotIds: z.array(idSchema).min(1).max(10).optional(),
+  }),
+  /** The call keeps its id (the calendar event is patched, never deleted first); only the slot moves. */
+  approve_reschedule: z.strictObject({ slotId: idSchema, reason: reasonSchema.optional() }),
+  deny_reschedule: optionalReason,
+  complete: empty,
+  cancel: optionalReason,
+  add_artifact: z.strictObject({ artifact: artifactRefSchema }),
+  submit: z.strictObject({ submission: documentRefSchema, note: z.string().trim().min(1).max(2000).optional() }),
+  pass: empty,
+  fail: empty,
+  accept: empty,
+  decline: optionalReason,
+  revoke: optionalReason,
+  expire: empty,
+  add_onboarding_document: z.strictObject({ document: documentRefSchema }),
+} as const satisfies Record<StageAction, z.ZodType>;
+
+export type ActionPayloads = { [A in StageAction]: z.output<(typeof actionPayloadSchemas)[A]> };
+export type ActionPayloadInput<A extends StageAction> = z.input<(typeof actionPayloadSchemas)[A]>;
