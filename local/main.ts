@@ -57,8 +57,14 @@ Stageline is running (started in ${seconds} s)
   Data        ${host.dataDir}${values.reset ? ' (reset)' : ''}
   Flags file  ${host.flagsFile} (edits apply within ${host.settings.FEATURE_FLAGS_REFRESH_SECONDS ?? 5} s)
   Settings    ${host.settingsFile}
+  Cosmos DB   ${host.settings.CosmosConnection__accountEndpoint} (certificate ${host.settings.CosmosConnection__caCertificatePath})
+  Azurite     ${blobEndpoint(host.settings.DocumentsStorage)}
   Token       npm run token -- --role recruiter --tenant acme --sub rec-1
 Press Ctrl-C to stop.`);
+
+function blobEndpoint(connectionString: string | undefined): string {
+  return /BlobEndpoint=([^;]+)/.exec(connectionString ?? '')?.[1] ?? '(unknown)';
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

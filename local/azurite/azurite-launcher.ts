@@ -64,7 +64,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    
+    for (const child of liveChildren) child.kill('SIGTERM');
   });
 }
 
@@ -119,7 +119,7 @@ interface LaunchPlan {
 async function launch(plan: LaunchPlan): Promise<AzuriteInstance> {
   const { host, ports, location, logFile } = plan;
   const args = [
-    
+    '--import', PARENT_WATCH,
     azuriteEntryScript(),
     '--blobHost', host, '--blobPort', String(ports.blob),
     '--queueHost', host, '--queuePort', String(ports.queue),

@@ -89,7 +89,8 @@ function crossKeyIssues(raw: Settings): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const has = (key: string) => (raw[key] ?? '').trim() !== '';
   const issue = (key: string, expected: string) => issues.push({ key, expected });
-  const local = raw.STAGELINE_ENVIRONMENT === 'local';
+  // Local-only keys are checked only for a valid non-local environment (a bad value is reported on its own).
+  const azure = (raw.STAGELINE_ENVIRONMENT ?? 'azure') === 'azure';
   if (!has('DocumentsStorage') && !has('DocumentsStorage__blobServiceUri')) {
     issue('DocumentsStorage', 'missing: a storage connection string, or DocumentsStorage__blobServiceUri for managed identity');
   }
@@ -105,7 +106,7 @@ function crossKeyIssues(raw: Settings): ConfigIssue[] {
   if (!has('AUTH_JWKS_URI') && !has('AUTH_JWKS_FILE')) {
     issue('AUTH_JWKS_URI', "missing: the issuer's JWKS URL, or AUTH_JWKS_FILE on the local host");
   }
-  if (!local) {
+  if (azure) {
     for (const key of ['CosmosConnection__caCertificatePath', 'ServiceBusConnection', 'FEATURE_FLAGS_FILE', 'AUTH_JWKS_FILE']) {
       if (has(key)) issue(key, "unset: allowed only with STAGELINE_ENVIRONMENT='local'");
     }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { outboxEventSchema, type OutboxEvent } from '../stages/application.schema.ts';
+import type { OutboxEvent } from '../stages/application.schema.ts';
 import { canonicalJson } from './canonical-json.ts';
 
 /** `prevHash` of an application's first entry. */
@@ -22,19 +21,6 @@ export interface TimelineEntry {
   readonly event: OutboxEvent;
   readonly recordedAt: string;
 }
-
-const hexHash = z.string().regex(/^[0-9a-f]{64}$/);
-
-/** Parses a stored entry; strips the store's system fields. Unknown fields inside `event` are kept. */
-export const timelineEntrySchema = z.object({
-  id: z.string().min(1),
-  applicationId: z.string().min(1),
-  seq: z.number().int().min(1),
-  prevHash: hexHash,
-  hash: hexHash,
-  event: outboxEventSchema.loose(),
-  recordedAt: z.string().min(1),
-});
 
 /** The hash an entry must carry: SHA-256 over the canonical JSON of the entry without `hash`. */
 export function hashOf(entry: Omit<TimelineEntry, 'hash'> | TimelineEntry): string {

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_ISSUER, loadConfig, type Settings } from '../../../shared/platform/config.ts';
+
+const local: Settings = {
+  STAGELINE_ENVIRONMENT: 'local',
+  CosmosConnection__accountEndpoint: 'https://127.0.0.1:8081/',
+  CosmosConnection__key: 'a2V5',
+  CosmosConnection__caCertificatePath: '/tmp/cert.pem',
+  DocumentsStorage: 'UseDevelopmentStorage=true',
+  ServiceBusConnection: 'UseLocalBroker=true',
+  FEATURE_FLAGS_FILE: '/tmp/flags.json',
+  AUTH_ISSUER: DEV_ISSUER,
+  AUTH_AUDIENCE: 'api://stageline',
+  AUTH_JWKS_FILE: '/tmp/jwks.json',
+};
+
+const azure: Settings = {
+  CosmosConnection__accountEndpoint: 'https://stageline.documents.azure.com:443/',
+  CosmosConnection__clientId: '00000000-0000-0000-0000-000000000001',
+  DocumentsStorage__blobServiceUri: 'https://stagelinedocs.blob.core.windows.net',
+  ServiceBusConnection__fullyQualifiedNamespace: 'stageline.servicebus.windows.net',
+  AppConfigEndpoint: 'https://stageline.azconfig.io',
+  AUTH_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
+  AUTH_AUDIENCE: 'api://stageline',
+  AUTH_JWKS_URI: 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys',
+};
+
+function issuesOf(settings: Settings): Record<string, string> {
+  try {
+    loadConfig(settings);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return Object.fromEntries((error as ConfigError).issues.map((issue) => [issue.key, issue.expected]));
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('builds the local configuration from local values', () => {
+    const config = loadConfig(local);
+    expect(config.environment).toBe('local');
+    expect(config.cosmos).toEqual({ endpoint: 'https://127.0.0.1:8081/', databaseName: 'stageline', auth: { kind: 'key', key: 'a2V5' }, caCertificatePath: '/tmp/cert.pem' });
+    expect(config.bus).toEqual({ kind: 'local' });
+    expect(config.flags).toEqual({ kind: 'file', path: '/tmp/flags.json', refreshIntervalMs: 5000 });
+    expect(config.auth.jwks).toEqual({ kind: 'file', path: '/tmp/jwks.json' });
+    expect(config.calendar.rootUrl).toBe('https://www.googleapis.com/');
+  });
+
+  it('builds the Azure configuration with managed identity and no secrets', () => {
+    const config = loadConfig(azure);
+    expect(config.environment).toBe('azure');
+    expect(config.cosmos.auth).toEqual({ kind: 'identity', clientId: '00000000-0000-0000-0000-000000000001' });
+    expect(config.documents).toEqual({ kind: 'identity', blobServiceUri: 'https://stagelinedocs.blob.core.windows.net' });
+    expect(config.bus).toEqual({ kind: 'identity', fullyQualifiedNamespace: 'stageline.servicebus.windows.net' });
+    expect(config.flags).toEqual({ kind: 'appConfiguration', endpoint: 'https://stageline.azconfig.io', refreshIntervalMs: 5000 });
+    expect(config.auth.jwks).toEqual({ kind: 'uri', uri: azure.AUTH_JWKS_URI });
+  });
+
+  it('lists every missing key at once, each with what it expects', () => {
+    const issues = issuesOf({});
+    expect(Object.keys(issues).sort()).toEqual(
+      [
+        'AUTH_AUDIENCE',
+        'AUTH_ISSUER',
+        'AUTH_JWKS_URI',
+        'AppConfigEndpoint',
+        'CosmosConnection__accountEndpoint',
+        'DocumentsStorage',
+        'ServiceBusConnection__fullyQualifiedNamespace',
+      ].sort(),
+    );
+    for (const expected of Object.values(issues)) expect(expected).toMatch(/^missing: /);
+    expect(issues.CosmosConnection__accountEndpoint).toContain('Cosmos DB account endpoint');
+  });
+
+  it.each([
+    ['CosmosConnection__accountEndpoint', 'not a url', /absolute https/],
+    ['COSMOS_DATABASE_NAME', 'has spaces', /database name/],
+    ['STAGELINE_ENVIRONMENT', 'production', /'local' or 'azure'/],
+    ['FEATURE_FLAGS_REFRESH_SECONDS', 'soon', /number of seconds/],
+    ['FEATURE_FLAGS_REFRESH_SECONDS', '0', /./],
+    ['GOOGLE_CALENDAR_ROOT_URL', 'googleapis', /Google APIs root URL/],
+    ['AUTH_JWKS_URI', 'keys', /JWKS URL/],
+    ['ServiceBusConnection', 'Endpoint=sb://x/;SharedAccessKey=y', /UseLocalBroker=true/],
+  ])('rejects a malformed %s (%s)', (key, value, expected) => {
+    const issues = issuesOf({ ...local, [key]: value });
+    expect(Object.keys(issues)).toEqual([key]);
+    expect(issues[key]).toMatch(expected);
+  });
+
+  it('reports malformed and missing keys together', () => {
+    const { AUTH_AUDIENCE: _dropped, ...rest } = local;
+    const issues = issuesOf({ ...rest, CosmosConnection__accountEndpoint: 'nope' });
+    expect(Object.keys(issues).sort()).toEqual(['AUTH_AUDIENCE', 'CosmosConnection__accountEndpoint']);
+  });
+
+  it('refuses local-only settings and the development issuer outside the local environment', () => {
+    const issues = issuesOf({ ...azure, ...{ ...local, STAGELINE_ENVIRONMENT: 'azure' } });
+    expect(Object.keys(issues).sort()).toEqual(['AUTH_ISSUER', 'AUTH_JWKS_FILE', 'CosmosConnection__caCertificatePath', 'FEATURE_FLAGS_FILE', 'ServiceBusConnection'].sort());
+    expect(issues.AUTH_ISSUER).toContain('development issuer');
+  });
+
+  it('defaults to the Azure environment, so a forgotten setting cannot enable local-only behaviour', () => {
+    const { STAGELINE_ENVIRONMENT: _env, ...withoutEnvironment } = local;
+    expect(Object.keys(issuesOf(withoutEnvironment))).toContain('AUTH_JWKS_FILE');
+  });
+
+  it('names every bad key in the error message', () => {
+    expect(() => loadConfig({})).toThrow(/Invalid configuration \(7 settings\):\n  - CosmosConnection__accountEndpoint: missing/);
+  });
+});
