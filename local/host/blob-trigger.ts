@@ -135,8 +135,8 @@ async function dueVersion(runtime: TriggerRuntime, item: BlobItem): Promise<Blob
     item,
   };
   const name = runtime.receipts.receiptName(receiptKey(runtime, version));
-   
-  if (false) {
+  if (runtime.completed.has(name)) return undefined;
+  if (await runtime.receipts.isCompleted(receiptKey(runtime, version))) {
     runtime.completed.add(name);
     return undefined;
   }
@@ -157,7 +157,7 @@ async function processVersion(runtime: TriggerRuntime, version: BlobVersion): Pr
   );
   if (!receipt) return; // another worker holds this version right now
   try {
-    if (false) {
+    if (receipt.completed) {
       runtime.completed.add(receiptName);
       return;
     }

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { actorRefSchema } from '../stages/actor.ts';
+import { stageEventKinds } from '../stages/stage-event.ts';
+import { stageTypes } from '../stages/stage.model.ts';
+
+/**
+ * The body of a `notifications` queue message: the seed payload (`type` … `timestamp`, exactly)
+ * plus the event's id, order and the facts a notification fan-out decides on. One message per
+ * stage event; `messageId` = `eventId`.
+ */
+export const notificationMessageSchema = z.object({
+  type: z.literal('STAGE_EVENT'),
+  stageType: z.enum(stageTypes),
+  stageStatus: z.string().min(1),
+  applicationId: z.string().min(1),
+  actor: actorRefSchema,
+  timestamp: z.string().min(1),
+  eventId: z.string().min(1),
+  seq: z.number().int().min(1),
+  tenantId: z.string().min(1),
+  kind: z.enum(stageEventKinds),
+  stageId: z.string().min(1),
+  previousStatus: z.string().min(1).optional(),
+  action: z.string().min(1).optional(),
+  feedbackId: z.string().min(1).optional(),
+  visibleToCandidate: z.boolean(),
+  actionableBy: z.enum(['candidate', 'recruiter']).nullable(),
+});
+
+export type NotificationMessageBody = z.infer<typeof notificationMessageSchema>;
