@@ -10,7 +10,7 @@ import { startBlobTrigger } from './blob-trigger.ts';
 import type { RegisteredFunction } from './function-registry.ts';
 import { resolveSetting } from './local-settings.ts';
 import { retryDelayMs } from './timer-retry-policy.ts';
-import { createInvocationContext } from './http-invocation.ts';
+import { createInvocationContext, describeError } from './http-invocation.ts';
 
 export interface TriggerSet {
   /** Makes change-feed triggers poll now instead of waiting for their poll delay. */
@@ -67,7 +67,11 @@ export async function startTriggers(options: TriggerRunnerOptions): Promise<Trig
             const { input, triggerMetadata } = toServiceBusTriggerInput(message);
             await fn.handler(input, createInvocationContext({ fn, log, triggerMetadata }));
           },
-          { autoComplete: trigger.autoCompleteMessages !== false },
+          {
+            autoComplete: trigger.autoCompleteMessages !== false,
+            onError: (error, message) =>
+              log(`[${fn.name}] failed${message ? ` (messageId ${message.messageId}, delivery ${message.deliveryCount})` : ''}: ${describeError(error)}`),
+          },
         );
         running.push(subscriptionHandle);
         break;
