@@ -4,6 +4,9 @@
  * Functions worker and the local host both load exactly this module.
  */
 import './health.ts';
+import './applications.ts';
+import './stages.ts';
+import './openapi.ts';
 import { services } from './app-services.ts';
 import { setupTelemetry } from './telemetry.ts';
 

@@ -12,6 +12,9 @@ import { FileFeatureGate } from './flags/file-feature-gate.adapter.ts';
 import { AppConfigurationFeatureGate } from './flags/app-configuration-feature-gate.adapter.ts';
 import { checkCalendarReachable } from './scheduling/calendar-reachability.ts';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
+import { createStageServices, type StageServices } from './stages/stage-services.ts';
+import { buildEventServices, type EventServices } from './events/event-services.ts';
+import { systemClock } from './platform/clock.ts';
 
 /** Everything the entry points need, built once from configuration. */
 export interface Services {
@@ -22,6 +25,10 @@ export interface Services {
   readonly bus: MessageBus;
   readonly flags: FeatureGate;
   readonly auth: TokenVerifier;
+  /** Stage use cases, batch, idempotency store and their Cosmos request meter (issue 3). */
+  readonly stages: StageServices;
+  /** Timeline, post-transition callback registry and their stores (issue 5). */
+  readonly events: EventServices;
   readonly healthChecks: readonly HealthCheck[];
   close(): Promise<void>;
 }
@@ -46,6 +53,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
       : new AppConfigurationFeatureGate({ endpoint: config.flags.endpoint, credential: azureCredential(), refreshIntervalMs: config.flags.refreshIntervalMs });
 
   const auth = createTokenVerifier(config.auth);
+  const stages = createStageServices({ database, flags, clock: systemClock });
 
   const healthChecks: HealthCheck[] = [
     { name: 'cosmos', check: async () => void (await database.read()) },
@@ -70,6 +78,8 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     bus,
     flags,
     auth,
+    stages,
+    events: buildEventServices(database, systemClock),
     healthChecks,
     async close() {
       await Promise.allSettled([flags.close(), overrides.bus ? Promise.resolve() : bus.close()]);

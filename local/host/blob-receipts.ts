@@ -60,7 +60,7 @@ export function createReceiptStore(service: BlobServiceClient, hostId: string): 
       try {
         await lease.acquireLease(LEASE_SECONDS);
       } catch (error) {
-        if (isStatus(error, 409, 404)) { await lease.breakLease(0); await lease.acquireLease(LEASE_SECONDS); } else
+        if (isStatus(error, 409, 404)) return undefined;
         throw error;
       }
       const leaseId = lease.leaseId;

@@ -72,6 +72,9 @@ export function startBlobTrigger(options: BlobTriggerOptions): BlobTriggerHandle
     log,
     completed: new Set(),
   };
+  if (fn.retryOptions) {
+    log('warning', `[${fn.name}] retry policies do not apply to blob triggers (as in Azure); failures are retried up to ${maxAttempts} tries, then poisoned.`);
+  }
   if (fn.trigger['source'] === 'EventGrid') {
     log('information', `[${fn.name}] source 'EventGrid' is emulated locally by polling container '${path.containerName}'.`);
   }

@@ -51,7 +51,7 @@ export async function startTriggers(options: TriggerRunnerOptions): Promise<Trig
         running.push(await startTimerTrigger({ fn, settings, statusDir: join(options.dataDir, 'timers'), log }));
         break;
       case 'blobTrigger': {
-        const runner = await startBlobTrigger({ fn, connectionString: options.connectionString, hostId: 'stageline-local', log });
+        const runner = startBlobTrigger({ fn, connectionString: options.connectionString, hostId: 'stageline-local', log: (level, message) => log(`[${fn.name}] ${level}: ${message}`) });
         running.push(runner);
         blobs.push(runner);
         break;

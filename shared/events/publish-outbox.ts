@@ -1,3 +1,4 @@
+import type { Clock } from '../platform/clock.ts';
 import type { ApplicationRepository } from '../stages/application-repository.port.ts';
 import { trimOutbox } from '../stages/application.ts';
 import type { OutboxEvent } from '../stages/application.schema.ts';
@@ -10,7 +11,7 @@ export interface PublishOutboxDeps {
   readonly applications: ApplicationRepository;
   readonly bus: MessageBus;
   readonly timeline: TimelineStore;
-  readonly now: () => Date;
+  readonly clock: Clock;
   /** Conditional replaces tried before the trim gives up (the next run trims instead). */
   readonly maxTrimAttempts?: number;
 }
@@ -49,7 +50,7 @@ export async function publishOutbox(deps: PublishOutboxDeps, snapshot: OutboxSna
 
   await deps.bus.send('stage-events', events.map(topicMessage));
   await deps.bus.send('notifications', events.map(notificationMessage));
-  const timeline = await appendToTimeline(deps.timeline, events, deps.now().toISOString());
+  const timeline = await appendToTimeline(deps.timeline, events, deps.clock.now());
   const trimmed = await trimPublished(deps, snapshot.id, events.map((event) => event.id));
   return { published: events.length, appendedToTimeline: timeline.appended, trimmed };
 }

@@ -1,4 +1,4 @@
-import { countPublished, countPublishFailure, recordStrandedAge } from './outbox-metrics.ts';
+import { countPublished, countPublishFailure, recordStrandedAge, recordSweep } from './outbox-metrics.ts';
 import { publishOutbox, type PublishOutboxDeps } from './publish-outbox.ts';
 
 export interface SweepOptions {
@@ -28,8 +28,8 @@ export interface SweepOutcome {
  * (duplicates are absorbed downstream) and records each stranded event's age.
  */
 export async function sweepStrandedOutboxes(deps: PublishOutboxDeps, options: SweepOptions = {}): Promise<SweepOutcome> {
-  const now = deps.now();
-  const cutoff = now.getTime() - (options.strandedAfterMs ?? 60_000);
+  const now = Date.parse(deps.clock.now());
+  const cutoff = now - (options.strandedAfterMs ?? 60_000);
   const stranded = await deps.applications.withStrandedOutbox(new Date(cutoff).toISOString(), options.limit ?? 100);
   let strandedEvents = 0;
   let oldestAgeSeconds = 0;
@@ -39,7 +39,7 @@ export async function sweepStrandedOutboxes(deps: PublishOutboxDeps, options: Sw
     for (const event of document.outbox) {
       const committedAt = Date.parse(event.timestamp);
       if (committedAt > cutoff) continue;
-      const age = (now.getTime() - committedAt) / 1000;
+      const age = (now - committedAt) / 1000;
       strandedEvents += 1;
       oldestAgeSeconds = Math.max(oldestAgeSeconds, age);
       recordStrandedAge(age);
@@ -53,5 +53,6 @@ export async function sweepStrandedOutboxes(deps: PublishOutboxDeps, options: Sw
       countPublishFailure('sweeper');
     }
   }
+  recordSweep(oldestAgeSeconds);
   return { applications: stranded.length, strandedEvents, oldestAgeSeconds, republished, failures };
 }

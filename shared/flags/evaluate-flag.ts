@@ -2,13 +2,16 @@ import { FeatureManager, type IFeatureFlagProvider } from '@microsoft/feature-ma
 import type { FlagState } from './feature-gate.port.ts';
 
 /**
- * Evaluates one flag through `@microsoft/feature-management`. A flag the provider does not
- * hold is off; a malformed one (the library's schema validation throws) is unavailable.
+ * Evaluates one flag through `@microsoft/feature-management`, without a user context (the
+ * flag is global). A flag the source does not hold is off. If any flag in the source breaks
+ * the `feature_management` schema, the answer is unavailable: the source is malformed, and a
+ * flag whose `id` is broken could be the one asked for.
  */
 export async function evaluateFlag(provider: IFeatureFlagProvider, flag: string): Promise<FlagState> {
   try {
+    await provider.getFeatureFlags(); // validates every flag, and that `feature_flags` is a list
     return (await new FeatureManager(provider).isEnabled(flag)) ? { status: 'on' } : { status: 'off' };
   } catch (error) {
-    return { status: 'unavailable', reason: `flag ${flag} is malformed: ${error instanceof Error ? error.message : String(error)}` };
+    return { status: 'unavailable', reason: `feature flags are malformed: ${error instanceof Error ? error.message : String(error)}` };
   }
 }

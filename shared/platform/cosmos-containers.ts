@@ -19,6 +19,9 @@ export const containers = [
   { id: 'webhooks', partitionKey: '/tenantId' },
   { id: 'calendarConnections', partitionKey: '/recruiterId' },
   { id: 'idempotency', partitionKey: '/key', defaultTtl: 86_400 },
+  // Post-transition callbacks: per-callback completion records (30 days) and the stage-SLA watcher's records.
+  { id: 'callbackRuns', partitionKey: '/applicationId', defaultTtl: 2_592_000 },
+  { id: 'stageSla', partitionKey: '/applicationId' },
   // Lease container for the Cosmos DB trigger: created by the deployment, never by the trigger.
   { id: 'leases', partitionKey: '/id' },
 ] as const satisfies readonly ContainerDefinition[];

@@ -44,20 +44,27 @@ function stageCondition(query: ApplicationQuery, model: ReadModel, parameters: S
 
 function legacyCondition(shapes: readonly LegacyShape[], parameters: SqlParameter[]): string {
   if (shapes.length === 0) return 'false';
-  const byStatus = new Map<string | undefined, boolean[]>();
-  for (const shape of shapes) byStatus.set(shape.legacyStatus, [...(byStatus.get(shape.legacyStatus) ?? []), shape.hasScheduledCall]);
+  const callsOf = new Map<string | undefined, Set<boolean>>();
+  for (const shape of shapes) callsOf.set(shape.legacyStatus, (callsOf.get(shape.legacyStatus) ?? new Set()).add(shape.hasScheduledCall));
+  // Group statuses by which call variants match: any, with a call only, without a call only.
+  const groups: Record<'any' | 'call' | 'noCall', (string | undefined)[]> = { any: [], call: [], noCall: [] };
+  for (const [status, calls] of callsOf) groups[calls.size === 2 ? 'any' : calls.has(true) ? 'call' : 'noCall'].push(status);
+  const callTerm = { any: '', call: ' AND IS_DEFINED(c.legacyScheduledCallId)', noCall: ' AND NOT IS_DEFINED(c.legacyScheduledCallId)' };
   const terms: string[] = [];
-  for (const [status, calls] of byStatus) {
-    let statusTerm: string;
-    if (status === undefined) {
-      statusTerm = 'NOT IS_DEFINED(c.legacyStatus)';
-    } else {
+  for (const group of ['any', 'call', 'noCall'] as const) {
+    const statuses = groups[group];
+    if (statuses.length === 0) continue;
+    const named = statuses.filter((status): status is string => status !== undefined);
+    const names = named.map((status) => {
       const name = `@legacyStatus${parameters.length}`;
       parameters.push({ name, value: status });
-      statusTerm = `c.legacyStatus = ${name}`;
-    }
-    const callTerm = calls.length === 2 ? '' : calls[0] ? ' AND IS_DEFINED(c.legacyScheduledCallId)' : ' AND NOT IS_DEFINED(c.legacyScheduledCallId)';
-    terms.push(`(${statusTerm}${callTerm})`);
+      return name;
+    });
+    const statusTerms = [
+      ...(names.length > 0 ? [`c.legacyStatus IN (${names.join(', ')})`] : []),
+      ...(named.length < statuses.length ? ['NOT IS_DEFINED(c.legacyStatus)'] : []),
+    ];
+    terms.push(`((${statusTerms.join(' OR ')})${callTerm[group]})`);
   }
   return terms.join(' OR ');
 }

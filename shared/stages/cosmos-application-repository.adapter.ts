@@ -3,14 +3,10 @@ import { DomainError } from '../platform/errors.ts';
 import type { ApplicationDocument } from './application.schema.ts';
 import { applicationDocumentSchema } from './application.schema.ts';
 import type { ApplicationPage, ApplicationQuery, ApplicationRepository, StoredApplication } from './application-repository.port.ts';
+import type { ApplicationBoard } from './application-board.port.ts';
 import { boardQuerySpec } from './application-board-query.ts';
 import type { CosmosRequestMeter } from './cosmos-request-meter.ts';
 import type { ReadModel } from './read-model.ts';
-
-/** The board query in a given read model (the port's `query` is the `stages` model). */
-export interface ApplicationBoard {
-  board(query: ApplicationQuery, model: ReadModel): Promise<ApplicationPage>;
-}
 
 export interface CosmosApplicationRepositoryOptions {
   readonly database: Database;
@@ -145,6 +141,13 @@ function encodeToken(token: string): string {
 function decodeToken(token: string): string {
   const decoded = Buffer.from(token, 'base64url').toString('utf8');
   if (decoded === '' || encodeToken(decoded) !== token) throw invalidToken();
+  try {
+    // The SDK's tokens are JSON; anything else never came from this board.
+    const parsed: unknown = JSON.parse(decoded);
+    if (typeof parsed !== 'object' || parsed === null) throw invalidToken();
+  } catch {
+    throw invalidToken();
+  }
   return decoded;
 }
 

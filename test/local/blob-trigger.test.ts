@@ -136,6 +136,23 @@ describe('blob trigger (polling Azurite)', () => {
     expect(otherHost.calls).toHaveLength(2);
   });
 
+  it('finds new blobs by polling on its own, without scanNow()', async () => {
+    const recorder = recordingBlobFunction('polled', 'polled-box/{name}');
+    const log = collectLog();
+    const trigger = startBlobTrigger({ fn: recorder.fn, connectionString: storage.azurite.connectionString, hostId: HOST_ID, pollIntervalMs: 100, log: log.log });
+    open.push(trigger);
+    const etag = await upload('polled-box', 'cv.pdf', 'found by polling');
+
+    const deadline = Date.now() + 20_000;
+    while (recorder.calls.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await trigger.close();
+
+    expect(recorder.calls.map((call) => call.content.toString())).toEqual(['found by polling']);
+    expect(log.lines.some((line) => line.includes("source 'EventGrid' is emulated locally by polling"))).toBe(true);
+    const receipts = (await listReceipts(storage.blobService)).filter((r) => r.name.includes('/Host.Functions.polled/'));
+    expect(receipts.map((r) => r.name)).toEqual([`blobreceipts/${HOST_ID}/Host.Functions.polled/${etag}/polled-box/cv.pdf`]);
+  });
+
   it('ignores blobs that do not match the path pattern', async () => {
     const recorder = recordingBlobFunction('originalsOnly', 'images/original-{name}');
     const trigger = start(recorder.fn);

@@ -1,0 +1,38 @@
+import type { Database } from '@azure/cosmos';
+import type { FeatureGate } from '../flags/feature-gate.port.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { IdempotencyStore } from '../platform/idempotency.ts';
+import { CosmosIdempotencyStore } from '../platform/idempotency-cosmos-store.adapter.ts';
+import { BatchService } from './batch.service.ts';
+import { CosmosApplicationRepository } from './cosmos-application-repository.adapter.ts';
+import { CosmosRequestMeter } from './cosmos-request-meter.ts';
+import { StageService } from './stage.service.ts';
+
+/** The stage module as the entry points use it. */
+export interface StageServices {
+  readonly service: StageService;
+  readonly batch: BatchService;
+  readonly repository: CosmosApplicationRepository;
+  readonly idempotency: IdempotencyStore;
+  /** Cosmos DB requests sent by the stage module (applications and idempotency containers). */
+  readonly requests: CosmosRequestMeter;
+}
+
+export interface StageServicesOptions {
+  readonly database: Database;
+  readonly flags: FeatureGate;
+  readonly clock: Clock;
+}
+
+export function createStageServices(options: StageServicesOptions): StageServices {
+  const requests = new CosmosRequestMeter();
+  const repository = new CosmosApplicationRepository({ database: options.database, meter: requests });
+  const service = new StageService({ repository, flags: options.flags, clock: options.clock });
+  return {
+    service,
+    batch: new BatchService({ stages: service }),
+    repository,
+    idempotency: new CosmosIdempotencyStore({ database: options.database, meter: requests }),
+    requests,
+  };
+}

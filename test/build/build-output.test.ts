@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const outDir = resolve(root, 'node_modules/.cache/stageline-build-check');
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+// Azure-shaped settings: nothing here is contacted while the app registers its functions.
+const azureSettings = {
+  CosmosConnection__accountEndpoint: 'https://stageline.documents.azure.com:443/',
+  DocumentsStorage__blobServiceUri: 'https://stagelinedocs.blob.core.windows.net',
+  ServiceBusConnection__fullyQualifiedNamespace: 'stageline.servicebus.windows.net',
+  AppConfigEndpoint: 'https://stageline.azconfig.io',
+  AUTH_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
+  AUTH_AUDIENCE: 'api://stageline',
+  AUTH_JWKS_URI: 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys',
+};
+
+/** Loads an entry module under the functions-core stand-in and prints the registered functions. */
+function registrations(entry: string, env: Record<string, string>): Array<{ name: string; type: string }> {
+  const script = `
+    const { installFunctionsCoreHook } = await import(${JSON.stringify(resolve(root, 'local/host/register-core-hook.ts'))});
+    const { functionRegistry } = await import(${JSON.stringify(resolve(root, 'local/host/function-registry.ts'))});
+    installFunctionsCoreHook();
+    await import(${JSON.stringify(entry)});
+    console.log(JSON.stringify(functionRegistry().functions.map((f) => ({ name: f.name, type: f.trigger.type }))));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', ...env } });
+  return JSON.parse(output.trim().split('\n').at(-1)!);
+}
+
+describe('npm run build', () => {
+  it('emits JavaScript that registers exactly the functions the TypeScript sources register', () => {
+    execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root, stdio: 'pipe' });
+    const built = registrations(resolve(outDir, 'functions/index.js'), azureSettings);
+    const source = registrations(resolve(root, 'functions/index.ts'), azureSettings);
+    expect(built.map((f) => f.name)).toContain('health');
+    expect(built).toEqual(source);
+  });
+
+  it('stops loading with one message listing every bad setting', () => {
+    let message = '';
+    try {
+      registrations(resolve(root, 'functions/index.ts'), {});
+    } catch (error) {
+      message = String((error as { stderr?: string }).stderr);
+    }
+    expect(message).toContain('Invalid configuration');
+    expect(message).toContain('CosmosConnection__accountEndpoint: missing');
+    expect(message).toContain('AUTH_AUDIENCE: missing');
+  });
+});

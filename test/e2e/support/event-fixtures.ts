@@ -1,0 +1,93 @@
+import { LocalBroker } from '../../../local/broker/local-broker.ts';
+import { LocalBrokerMessageBus } from '../../../local/broker/local-message-bus.adapter.ts';
+import type { BrokerMessage } from '../../../local/broker/broker-types.ts';
+import { buildEventServices, type EventServices } from '../../../shared/events/event-services.ts';
+import type { PublishOutboxDeps } from '../../../shared/events/publish-outbox.ts';
+import type { Clock } from '../../../shared/platform/clock.ts';
+import { queues, topics } from '../../../shared/platform/messaging-entities.ts';
+import { addStage, applyStageAction, newApplication } from '../../../shared/stages/application.ts';
+import type { ApplicationDocument } from '../../../shared/stages/application.schema.ts';
+import type { ActorRef } from '../../../shared/stages/actor.ts';
+import type { StoredApplication } from '../../../shared/stages/application-repository.port.ts';
+import { CosmosApplicationRepository } from '../../../shared/stages/cosmos-application-repository.adapter.ts';
+import { startLocalCosmos, tempDirectory, type LocalCosmos, type TempDirectory } from '../../local/cosmos-support/cosmos-fixtures.ts';
+
+export const TOPIC_SUBSCRIPTIONS = ['stage-events/Subscriptions/ats-sync', 'stage-events/Subscriptions/post-transition-callbacks'] as const;
+export const recruiter: ActorRef = { role: 'recruiter', id: 'rec-1' };
+export const candidate: ActorRef = { role: 'candidate', id: 'cand-1' };
+export const submission = { submission: { documentId: 'doc-1', fileName: 'answer.pdf', contentType: 'application/pdf', size: 1200 } };
+
+/** A clock the test sets; starts at 2025-03-03T09:00Z. */
+export function testClock(start = '2025-03-03T09:00:00.000Z'): Clock & { set(iso: string): void; advance(ms: number): void } {
+  let now = Date.parse(start);
+  return {
+    now: () => new Date(now).toISOString(),
+    set: (iso) => void (now = Date.parse(iso)),
+    advance: (ms) => void (now += ms),
+  };
+}
+
+export interface EventFixture {
+  readonly temp: TempDirectory;
+  readonly cosmos: LocalCosmos;
+  readonly broker: LocalBroker;
+  readonly bus: LocalBrokerMessageBus;
+  readonly applications: CosmosApplicationRepository;
+  readonly events: EventServices;
+  readonly clock: ReturnType<typeof testClock>;
+  deps(overrides?: Partial<PublishOutboxDeps>): PublishOutboxDeps;
+  /** Stores a new application with an assignment stage (1 event), optionally submitted (2 events). */
+  seed(applicationId: string, options?: { submitted?: boolean; tenantId?: string; visibleToCandidate?: boolean }): Promise<StoredApplication>;
+  /** One more committed mutation on the stored document (a conditional replace, like the stage service). */
+  mutate(applicationId: string, change: (document: ApplicationDocument) => ApplicationDocument): Promise<StoredApplication>;
+  /** Every message on a path, without locking it. */
+  peekAll(path: string): Promise<BrokerMessage[]>;
+  stop(): Promise<void>;
+}
+
+/** The embedded Cosmos DB server with the project's containers and a memory broker with the project's entities. */
+export async function startEventFixture(): Promise<EventFixture> {
+  const temp = tempDirectory();
+  const cosmos = await startLocalCosmos(temp.dir);
+  const broker = await LocalBroker.open({ queues, topics });
+  const bus = new LocalBrokerMessageBus(broker);
+  const applications = new CosmosApplicationRepository({ database: cosmos.database });
+  const clock = testClock();
+  const events = buildEventServices(cosmos.database, clock, applications);
+  const fixture: EventFixture = {
+    temp,
+    cosmos,
+    broker,
+    bus,
+    applications,
+    events,
+    clock,
+    deps: (overrides = {}) => ({ applications, bus, timeline: events.timeline, clock, ...overrides }),
+    async seed(applicationId, options = {}) {
+      const now = clock.now();
+      let document = newApplication(
+        { id: applicationId, tenantId: options.tenantId ?? 'acme', jobId: 'job-1', candidateId: candidate.id, recruiterIds: [recruiter.id] },
+        now,
+      );
+      document = addStage(document, { type: 'assignment', visibleToCandidate: options.visibleToCandidate ?? true, data: { instructions: 'Build it' } }, recruiter, now, `${applicationId}-st-1`).application;
+      if (options.submitted) document = applyStageAction(document, `${applicationId}-st-1`, 'submit', candidate, now, submission).application;
+      return applications.create(document);
+    },
+    async mutate(applicationId, change) {
+      const stored = await applications.get(applicationId);
+      if (!stored) throw new Error(`no application ${applicationId}`);
+      const result = await applications.replace(change(stored.document), stored.etag);
+      if (result === 'conflict') throw new Error('unexpected conflict in the test');
+      return result;
+    },
+    async peekAll(path) {
+      return broker.peek(path, 10_000);
+    },
+    async stop() {
+      await broker.close();
+      await cosmos.stop();
+      temp.remove();
+    },
+  };
+  return fixture;
+}
