@@ -7,6 +7,10 @@ import './health.ts';
 import './applications.ts';
 import './stages.ts';
 import './openapi.ts';
+import './outbox-publisher.ts';
+import './outbox-sweeper.ts';
+import './timeline.ts';
+import './stage-callbacks.ts';
 import { services } from './app-services.ts';
 import { setupTelemetry } from './telemetry.ts';
 

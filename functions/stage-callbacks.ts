@@ -3,8 +3,11 @@ import { systemClock } from '../shared/platform/clock.ts';
 import { topics } from '../shared/platform/messaging-entities.ts';
 import { readStageSla } from '../shared/events/callbacks/read-stage-sla.ts';
 import { runStageCallbacks } from '../shared/events/callbacks/run-stage-callbacks.ts';
+import { applicationPathSchema } from '../shared/stages/application-query.schema.ts';
+import { applicationSlaViewSchema } from '../shared/events/callbacks/stage-sla-api.schema.ts';
 import { services } from './app-services.ts';
-import { endpoint } from './http/endpoint.ts';
+import { registerRoute } from './http/register-route.ts';
+import { defineRoute } from './http/route-definition.ts';
 
 const TOPIC = 'stage-events';
 const SUBSCRIPTION = 'post-transition-callbacks';
@@ -26,15 +29,23 @@ app.serviceBusTopic('stageCallbacks', {
   },
 });
 
-/** What the stage-SLA watcher recorded: how long each stage waited on the candidate and on recruiters (staff only). */
-app.http('stageSla', {
+export const stageSlaRoute = defineRoute({
+  name: 'getStageSla',
+  method: 'GET',
   route: 'applications/{applicationId}/stage-sla',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: endpoint(async (request) => {
-    const { auth, events } = services();
-    const principal = await auth.verify(request.headers.get('authorization'));
-    const view = await readStageSla({ applications: events.applications, stageSla: events.stageSla, clock: systemClock }, principal, request.params.applicationId!);
-    return { status: 200, jsonBody: view, headers: { 'cache-control': 'no-store' } };
-  }),
+  summary: 'How long each stage waited on the candidate and on recruiters',
+  description: 'Staff only. Recorded by the stage-SLA watcher, a post-transition callback: it lags the stage API by the time the event takes through the outbox and the topic.',
+  tags: ['timeline'],
+  access: { operation: 'listApplications' },
+  params: applicationPathSchema,
+  responses: [{ status: 200, description: 'One record per stage that has had an event.', schema: applicationSlaViewSchema }],
+  errors: ['APPLICATION.NOT_FOUND'],
+});
+
+registerRoute(stageSlaRoute, async ({ principal, params }) => {
+  const { events } = services();
+  return {
+    status: 200,
+    body: await readStageSla({ applications: events.applications, stageSla: events.stageSla, clock: systemClock }, principal, params.applicationId),
+  };
 });

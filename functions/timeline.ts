@@ -1,49 +1,51 @@
-import { app, type HttpRequest } from '@azure/functions';
-import { z } from 'zod';
-import { DomainError } from '../shared/platform/errors.ts';
-import { readTimeline, TIMELINE_PAGE_DEFAULT, TIMELINE_PAGE_MAX } from '../shared/timeline/read-timeline.ts';
+import { applicationPathSchema } from '../shared/stages/application-query.schema.ts';
+import { chainVerificationSchema, timelinePageQuerySchema, timelinePageSchema } from '../shared/timeline/timeline-api.schema.ts';
+import { readTimeline } from '../shared/timeline/read-timeline.ts';
 import { verifyTimeline } from '../shared/timeline/verify-timeline.ts';
 import { services } from './app-services.ts';
-import { endpoint } from './http/endpoint.ts';
+import { registerRoute } from './http/register-route.ts';
+import { defineRoute } from './http/route-definition.ts';
 
-const pageQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(TIMELINE_PAGE_MAX).default(TIMELINE_PAGE_DEFAULT),
-  continuationToken: z.string().min(1).max(512).optional(),
-});
-
-function pageQuery(request: HttpRequest): z.infer<typeof pageQuerySchema> {
-  const parsed = pageQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
-  if (!parsed.success) {
-    throw new DomainError('REQUEST.INVALID', {
-      details: { issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message, code: issue.code })) },
-    });
-  }
-  return parsed.data;
-}
+export const timelineRoutes = {
+  getTimeline: defineRoute({
+    name: 'getTimeline',
+    method: 'GET',
+    route: 'applications/{applicationId}/timeline',
+    summary: 'The application\'s immutable timeline, oldest first',
+    description: 'Staff get every entry as stored, with its hash chain. The candidate gets only events about stages visible to them, never feedback, without hashes or staff identities.',
+    tags: ['timeline'],
+    access: { operation: 'readApplication' },
+    params: applicationPathSchema,
+    query: timelinePageQuerySchema,
+    responses: [{ status: 200, description: 'One page.', schema: timelinePageSchema }],
+    errors: ['APPLICATION.NOT_FOUND'],
+  }),
+  verifyTimeline: defineRoute({
+    name: 'verifyTimeline',
+    method: 'GET',
+    route: 'applications/{applicationId}/timeline/verify',
+    summary: 'Recompute the application\'s hash chain',
+    description: 'Staff only (recruiter, interviewer, admin). `firstBrokenSeq` names the first entry that was changed, is missing or should not exist.',
+    tags: ['timeline'],
+    // The board's roles are exactly the staff roles.
+    access: { operation: 'listApplications' },
+    params: applicationPathSchema,
+    responses: [{ status: 200, description: 'The verdict (200 also when the chain is broken).', schema: chainVerificationSchema }],
+    errors: ['APPLICATION.NOT_FOUND'],
+  }),
+};
 
 function readDeps() {
   const { events } = services();
   return { applications: events.applications, timeline: events.timeline };
 }
 
-app.http('timeline', {
-  route: 'applications/{applicationId}/timeline',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: endpoint(async (request) => {
-    const principal = await services().auth.verify(request.headers.get('authorization'));
-    const page = await readTimeline(readDeps(), principal, request.params.applicationId!, pageQuery(request));
-    return { status: 200, jsonBody: page, headers: { 'cache-control': 'no-store' } };
-  }),
-});
+registerRoute(timelineRoutes.getTimeline, async ({ principal, params, query }) => ({
+  status: 200,
+  body: await readTimeline(readDeps(), principal, params.applicationId, query),
+}));
 
-app.http('timelineVerify', {
-  route: 'applications/{applicationId}/timeline/verify',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: endpoint(async (request) => {
-    const principal = await services().auth.verify(request.headers.get('authorization'));
-    const result = await verifyTimeline(readDeps(), principal, request.params.applicationId!);
-    return { status: 200, jsonBody: result, headers: { 'cache-control': 'no-store' } };
-  }),
-});
+registerRoute(timelineRoutes.verifyTimeline, async ({ principal, params }) => ({
+  status: 200,
+  body: await verifyTimeline(readDeps(), principal, params.applicationId),
+}));

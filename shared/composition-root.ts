@@ -63,7 +63,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
       name: 'flags',
       check: async () => {
         const state = await flags.state(DYNAMIC_STAGES_FLAG);
-        if (state.status === 'unavailable') throw new Error(state.reason);
+        if (state.status === 'unavailable') throw new Error(`${DYNAMIC_STAGES_FLAG} unavailable from ${flags.source}: ${state.reason}`);
         return { source: flags.source, [DYNAMIC_STAGES_FLAG]: state.status };
       },
     },
@@ -79,7 +79,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     flags,
     auth,
     stages,
-    events: buildEventServices(database, systemClock),
+    events: buildEventServices(database, systemClock, stages.repository),
     healthChecks,
     async close() {
       await Promise.allSettled([flags.close(), overrides.bus ? Promise.resolve() : bus.close()]);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppConfigurationFeatureGate } from '../../../shared/flags/app-configuration-feature-gate.adapter.ts';
 import { DYNAMIC_STAGES_FLAG, type FlagState } from '../../../shared/flags/feature-gate.port.ts';
 import { startAppConfigurationFake, type AppConfigurationFake } from '../../../local/fakes/app-configuration-fake.ts';
@@ -10,12 +10,15 @@ const INTERVAL_MS = 1000;
 let fake: AppConfigurationFake;
 let gate: AppConfigurationFeatureGate | undefined;
 beforeEach(async () => {
+  // The provider logs every failed load and refresh with console.warn; the outages here are on purpose.
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
   fake = await startAppConfigurationFake({ token: TOKEN });
 });
 afterEach(async () => {
   await gate?.close();
   gate = undefined;
   await fake.stop();
+  vi.restoreAllMocks();
 });
 
 function startGate(requestTimeoutMs?: number): AppConfigurationFeatureGate {
