@@ -60,7 +60,7 @@ export class KeyValueStore {
 
   /** Every record ordered by key, then label (the null label first), as list pages are. */
   sorted(): KeyValueRecord[] {
-    return [...this.#items.values()].sort((a, b) => compare(a.key, b.key) || compare(a.label ?? '', b.label ?? '') || Number(a.label !== null) - Number(b.label !== null));
+    return [...this.#items.values()].sort((a, b) => compare(a.key, b.key) || compareLabels(a.label, b.label));
   }
 
   /** `Sync-Token: <id>=<value>;sn=<sequence>`, advancing with every write. */
@@ -78,6 +78,11 @@ export function pageEtag(items: readonly KeyValueRecord[]): string {
 
 function identity(key: string, label: string | null): string {
   return `${key}\u0000${label ?? '\u0001'}`;
+}
+
+function compareLabels(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  return compare(a, b);
 }
 
 function compare(a: string, b: string): number {

@@ -3,7 +3,8 @@ import { outboxEventSchema } from '../stages/application.schema.ts';
 import { countPublished, countPublishFailure } from './outbox-metrics.ts';
 import { publishOutbox, type OutboxSnapshot, type PublishOutboxDeps } from './publish-outbox.ts';
 
-const feedDocumentSchema = z.object({ id: z.string().min(1), outbox: z.array(outboxEventSchema) });
+/** Only the outbox matters here; a document without one has nothing to publish. */
+const feedDocumentSchema = z.object({ id: z.string().min(1), outbox: z.array(outboxEventSchema).default([]) });
 
 export interface ChangedOutboxesOutcome {
   readonly published: number;

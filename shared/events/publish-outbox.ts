@@ -32,6 +32,8 @@ export interface PublishOutcome {
 }
 
 const DEFAULT_TRIM_ATTEMPTS = 10;
+/** Messages per send: well inside a Service Bus batch (1 MB on Premium, 256 KB on Standard) for events of ~1 KB. */
+const SEND_BATCH = 50;
 
 /**
  * Publishes a committed outbox: every event goes to the `stage-events` topic (a CloudEvent) and
@@ -48,8 +50,11 @@ export async function publishOutbox(deps: PublishOutboxDeps, snapshot: OutboxSna
   const events = [...snapshot.outbox].sort((a, b) => a.seq - b.seq);
   if (events.length === 0) return { published: 0, appendedToTimeline: 0, trimmed: 0 };
 
-  await deps.bus.send('stage-events', events.map(topicMessage));
-  await deps.bus.send('notifications', events.map(notificationMessage));
+  for (let start = 0; start < events.length; start += SEND_BATCH) {
+    const chunk = events.slice(start, start + SEND_BATCH);
+    await deps.bus.send('stage-events', chunk.map(topicMessage));
+    await deps.bus.send('notifications', chunk.map(notificationMessage));
+  }
   const timeline = await appendToTimeline(deps.timeline, events, deps.clock.now());
   const trimmed = await trimPublished(deps, snapshot.id, events.map((event) => event.id));
   return { published: events.length, appendedToTimeline: timeline.appended, trimmed };

@@ -25,9 +25,13 @@ export function boardQuerySpec(query: ApplicationQuery, model: ReadModel): SqlQu
   return { query: `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`, parameters };
 }
 
+/*
+ * The stage condition is kept flat, one OR of ANDs inside a single pair of parentheses: the
+ * local server's SQL parser takes exponential time in the nesting depth of parentheses.
+ */
 function stageCondition(query: ApplicationQuery, model: ReadModel, parameters: SqlParameter[]): string {
-  const legacy = legacyCondition(legacyShapesMatching(query), parameters);
-  if (model === 'legacy') return legacy;
+  const shapes = legacyShapesMatching(query);
+  if (model === 'legacy') return legacyDisjuncts(shapes, parameters, true).join(' OR ') || 'false';
   const stageWhere: string[] = [];
   if (query.stageType !== undefined) {
     stageWhere.push('s.type = @stageType');
@@ -38,33 +42,34 @@ function stageCondition(query: ApplicationQuery, model: ReadModel, parameters: S
     parameters.push({ name: '@stageStatus', value: query.stageStatus });
   }
   const stored = `EXISTS(SELECT VALUE s FROM s IN c.stages WHERE ${stageWhere.join(' AND ')})`;
-  // Imported applications without stored stages are read through the legacy transformation.
-  return `${stored} OR (ARRAY_LENGTH(c.stages) = 0 AND IS_DEFINED(c.legacyStatus) AND (${legacy}))`;
+  // Imported applications (a legacy status, no stored stages) are read through the legacy transformation.
+  const imported = legacyDisjuncts(shapes, parameters, false).map((term) => `ARRAY_LENGTH(c.stages) = 0 AND ${term}`);
+  return [stored, ...imported].join(' OR ');
 }
 
-function legacyCondition(shapes: readonly LegacyShape[], parameters: SqlParameter[]): string {
-  if (shapes.length === 0) return 'false';
+/**
+ * One conjunction per group of legacy shapes: statuses whose transformation matches with or
+ * without a scheduled call, with one only, without one only. `withAbsent` includes applications
+ * that have no legacy status (read as `applied`).
+ */
+function legacyDisjuncts(shapes: readonly LegacyShape[], parameters: SqlParameter[], withAbsent: boolean): string[] {
   const callsOf = new Map<string | undefined, Set<boolean>>();
   for (const shape of shapes) callsOf.set(shape.legacyStatus, (callsOf.get(shape.legacyStatus) ?? new Set()).add(shape.hasScheduledCall));
-  // Group statuses by which call variants match: any, with a call only, without a call only.
   const groups: Record<'any' | 'call' | 'noCall', (string | undefined)[]> = { any: [], call: [], noCall: [] };
   for (const [status, calls] of callsOf) groups[calls.size === 2 ? 'any' : calls.has(true) ? 'call' : 'noCall'].push(status);
   const callTerm = { any: '', call: ' AND IS_DEFINED(c.legacyScheduledCallId)', noCall: ' AND NOT IS_DEFINED(c.legacyScheduledCallId)' };
   const terms: string[] = [];
   for (const group of ['any', 'call', 'noCall'] as const) {
-    const statuses = groups[group];
-    if (statuses.length === 0) continue;
-    const named = statuses.filter((status): status is string => status !== undefined);
-    const names = named.map((status) => {
-      const name = `@legacyStatus${parameters.length}`;
-      parameters.push({ name, value: status });
-      return name;
-    });
-    const statusTerms = [
-      ...(names.length > 0 ? [`c.legacyStatus IN (${names.join(', ')})`] : []),
-      ...(named.length < statuses.length ? ['NOT IS_DEFINED(c.legacyStatus)'] : []),
-    ];
-    terms.push(`((${statusTerms.join(' OR ')})${callTerm[group]})`);
+    const named = groups[group].filter((status): status is string => status !== undefined);
+    if (named.length > 0) {
+      const names = named.map((status) => {
+        const name = `@legacyStatus${parameters.length}`;
+        parameters.push({ name, value: status });
+        return name;
+      });
+      terms.push(`c.legacyStatus IN (${names.join(', ')})${callTerm[group]}`);
+    }
+    if (withAbsent && groups[group].includes(undefined)) terms.push(`NOT IS_DEFINED(c.legacyStatus)${callTerm[group]}`);
   }
-  return terms.join(' OR ');
+  return terms;
 }

@@ -1,5 +1,4 @@
-import { request } from 'node:https';
-import { Agent } from 'node:https';
+import { Agent, request } from 'node:https';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { load } from '@azure/app-configuration-provider';
 import { startAppConfigurationFake, type AppConfigurationFake } from '../../../local/fakes/app-configuration-fake.ts';

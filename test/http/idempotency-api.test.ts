@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idempotencyRecordKey } from '../../shared/platform/idempotency.ts';
+import { startApiStack, type ApiStack } from '../support/stage-api.ts';
+
+describe('Idempotency-Key on POST routes', () => {
+  let api: ApiStack;
+  let rec: string;
+  beforeAll(async () => {
+    api = await startApiStack();
+    rec = await api.as('recruiter', 'acme', 'rec-1');
+  });
+  afterAll(() => api.stop());
+
+  const record = async (key: string, sub = 'rec-1') => {
+    const id = idempotencyRecordKey('acme', sub, key);
+    return (await api.host.services.database.container('idempotency').item(id, id).read()).resource;
+  };
+
+  it('replays the first response with idempotent-replayed: true and creates one application', async () => {
+    const before = await api.applicationIds();
+    const headers = { 'idempotency-key': 'create-1' };
+    const first = await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' }, headers });
+    const replay = await api.call('/applications', { token: rec, json: { candidateId: 'cand-1', jobId: 'job-1' }, headers });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(replay).toMatchObject({ status: 201, body: first.body });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await api.applicationIds()).toEqual([...before, first.body.id].sort());
+    expect(await record('create-1')).toMatchObject({ state: 'completed', ttl: 86_400, response: { status: 201 } });
+  });
+
+  it('answers 422 IDEMPOTENCY.KEY_REUSED for the same key with another body or path, writing nothing', async () => {
+    const app = (await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' } })).body;
+    const headers = { 'idempotency-key': 'stage-1' };
+    const created = await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'offer_accepted', data: {} }, headers });
+    expect(created.status).toBe(201);
+    const before = await api.settled(app.id);
+    const ids = (await api.applicationIds()).length;
+    const otherBody = await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'offer_accepted', title: 'Other', data: {} }, headers });
+    expect(otherBody).toMatchObject({ status: 422, body: { code: 'IDEMPOTENCY.KEY_REUSED' } });
+    const otherPath = await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' }, headers });
+    expect(otherPath.status).toBe(422);
+    expect(await api.raw(app.id)).toEqual(before);
+    expect((await api.applicationIds()).length).toBe(ids);
+  });
+
+  it('does not pin errors: after a refused request the same key runs again', async () => {
+    const app = (await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' } })).body;
+    const { stage } = (await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'offer_accepted', data: {} } })).body;
+    const headers = { 'idempotency-key': 'complete-1' };
+    const cand = await api.as('candidate', 'acme', 'cand-1');
+    await api.setFlag('off');
+    const refused = await api.call(`/applications/${app.id}/stages/${stage.id}/actions/complete`, { token: cand, method: 'POST', headers });
+    expect(refused.status).toBe(403);
+    expect(await record('complete-1', 'cand-1')).toBeUndefined();
+    await api.setFlag('on');
+    const done = await api.call(`/applications/${app.id}/stages/${stage.id}/actions/complete`, { token: cand, method: 'POST', headers });
+    expect(done).toMatchObject({ status: 200, body: { stage: { status: 'completed' } } });
+    expect((await api.raw(app.id))?.['stages'][0].status).toBe('completed');
+    const replay = await api.call(`/applications/${app.id}/stages/${stage.id}/actions/complete`, { token: cand, method: 'POST', headers });
+    expect(replay).toMatchObject({ status: 200, body: done.body });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('scopes keys per caller and rejects malformed keys', async () => {
+    const headers = { 'idempotency-key': 'shared-key' };
+    const one = await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'c' }, headers });
+    const other = await api.call('/applications', { token: await api.as('recruiter', 'acme', 'rec-2'), json: { jobId: 'job-1', candidateId: 'c' }, headers });
+    expect([one.status, other.status]).toEqual([201, 201]);
+    expect(other.body.id).not.toBe(one.body.id);
+    const bad = await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'c' }, headers: { 'idempotency-key': 'has space' } });
+    expect(bad).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', details: { issues: [{ path: 'Idempotency-Key' }] } } });
+  });
+});

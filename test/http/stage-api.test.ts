@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  applicationPageSchema, applicationViewSchema, batchResultSchema, feedbackResponseSchema, stageResponseSchema,
+} from '../../shared/stages/application-view.schema.ts';
+import { offerLetter, startApiStack, type ApiStack } from '../support/stage-api.ts';
+
+describe('stage API through the local host', () => {
+  let api: ApiStack;
+  let rec: string;
+  let cand: string;
+  let int: string;
+  beforeAll(async () => {
+    api = await startApiStack();
+    rec = await api.as('recruiter', 'acme', 'rec-1');
+    cand = await api.as('candidate', 'acme', 'cand-1');
+    int = await api.as('interviewer', 'acme', 'int-1');
+  });
+  afterAll(() => api.stop());
+  beforeEach(() => api.setFlag('on'));
+
+  it('runs an application through every route and stores each change', async () => {
+    const created = await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' } });
+    expect(created.status).toBe(201);
+    const id = applicationViewSchema.parse(created.body).id;
+    expect(created.headers.get('location')).toBe(`/api/applications/${id}`);
+    expect(await api.raw(id)).toMatchObject({ tenantId: 'acme', candidateId: 'cand-1', recruiterIds: ['rec-1'], stages: [] });
+
+    const interview = await api.call(`/applications/${id}/stages`, { token: rec, json: { type: 'live_interview', data: { recruiterId: 'rec-1', interviewerIds: ['int-1'] } } });
+    expect(interview.status).toBe(201);
+    const stageId = stageResponseSchema.parse(interview.body).stage.id;
+    expect(interview.headers.get('location')).toBe(`/api/applications/${id}/stages/${stageId}`);
+    expect((await api.raw(id))?.['stages']).toEqual([expect.objectContaining({ id: stageId, status: 'awaiting_candidate' })]);
+
+    const scheduled = await api.call(`/applications/${id}/stages/${stageId}/actions/schedule`, { token: cand, json: { slotId: 'slot-1', scheduledCallId: 'call-1' } });
+    expect(scheduled.status).toBe(200);
+    expect(stageResponseSchema.parse(scheduled.body).stage).toMatchObject({ status: 'scheduled', allowedActions: ['request_reschedule'] });
+    expect((await api.raw(id))?.['stages'][0]).toMatchObject({ status: 'scheduled', data: { slotId: 'slot-1', scheduledCallId: 'call-1' } });
+
+    const feedback = await api.call(`/applications/${id}/stages/${stageId}/feedback`, { token: int, json: { rating: 4, recommendation: 'yes', notes: 'Good' } });
+    expect(feedback.status).toBe(201);
+    const feedbackId = feedbackResponseSchema.parse(feedback.body).feedback.id;
+    expect((await api.raw(id))?.['stages'][0].feedback).toEqual([expect.objectContaining({ id: feedbackId, authorId: 'int-1', rating: 4 })]);
+
+    const stage = await api.call(`/applications/${id}/stages/${stageId}`, { token: cand });
+    expect(stage.status).toBe(200);
+    expect(stageResponseSchema.parse(stage.body).stage).not.toHaveProperty('feedback');
+
+    const asCandidate = await api.call(`/applications/${id}`, { token: cand });
+    expect(applicationViewSchema.parse(asCandidate.body)).toMatchObject({ view: 'candidate', model: 'stages', stages: [{ id: stageId }] });
+    expect(JSON.stringify(asCandidate.body)).not.toContain('int-1');
+
+    const board = await api.call('/applications?jobId=job-1&stageType=live_interview&stageStatus=scheduled&limit=10', { token: int });
+    expect(board.status).toBe(200);
+    expect(applicationPageSchema.parse(board.body).items.map((item) => item.id)).toContain(id);
+
+    const batch = await api.call('/applications/batch', { token: rec, json: { operation: 'disqualify', applicationIds: [id], disqualification: { reason: 'Filled', notifyCandidate: true } } });
+    expect(batch.status).toBe(200);
+    expect(batchResultSchema.parse(batch.body)).toMatchObject({ succeeded: 1, failed: 0, items: [{ applicationId: id, status: 'succeeded' }] });
+    const stored = await api.raw(id);
+    expect(stored?.['stages'].map((s: { type: string }) => s.type)).toEqual(['live_interview', 'disqualified']);
+    expect(stored?.['eventSeq']).toBe(4);
+  });
+
+  it('answers 400 for malformed JSON and invalid input, writing nothing', async () => {
+    const before = await api.applicationIds();
+    const malformed = await api.call('/applications', { token: rec, body: '{"jobId":', headers: { 'content-type': 'application/json' } });
+    expect(malformed).toMatchObject({ status: 400, body: { code: 'REQUEST.MALFORMED_JSON' } });
+    const invalid = await api.call('/applications', { token: rec, json: { jobId: '', candidateId: 'c', extra: 1 } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.code).toBe('REQUEST.INVALID');
+    expect(invalid.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['', 'jobId']);
+    const badQuery = await api.call('/applications?limit=500&stageType=offer&stageStatus=scheduled', { token: rec });
+    expect(badQuery.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['limit', 'stageStatus']);
+    expect(await api.applicationIds()).toEqual(before);
+
+    const app = (await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' } })).body;
+    const snapshot = await api.settled(app.id);
+    const badStage = await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'assignment', data: { instructions: 'x', dueAt: '2000-01-01T00:00:00Z' } } });
+    expect(badStage).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', details: { issues: [{ path: 'data.dueAt', code: 'not_in_future' }] } } });
+    const badAction = await api.call(`/applications/${app.id}/stages/s/actions/fly`, { token: rec, json: {} });
+    expect(badAction).toMatchObject({ status: 400, body: { details: { issues: [{ path: 'action' }] } } });
+    expect(await api.raw(app.id)).toEqual(snapshot);
+  });
+
+  it('answers 401 without a valid token, with a WWW-Authenticate challenge', async () => {
+    const expired = await api.call('/applications', {
+      headers: { authorization: `Bearer ${await (await import('../../local/dev-issuer.ts')).signDevToken(api.dataDir, { role: 'recruiter', tenant: 'acme', sub: 'r', expiresInSeconds: -120 })}` },
+    });
+    for (const response of [await api.call('/applications'), await api.call('/applications', { headers: { authorization: 'Bearer nope' } }), expired]) {
+      expect(response).toMatchObject({ status: 401, body: { code: 'AUTH.UNAUTHENTICATED' } });
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    }
+    expect((await api.call('/openapi.json')).status).toBe(200);
+  });
+
+  it('answers 404 for unknown applications, stages and routes, and 409 with allowed actions for an illegal transition', async () => {
+    expect(await api.call('/applications/nope', { token: rec })).toMatchObject({ status: 404, body: { code: 'APPLICATION.NOT_FOUND' } });
+    expect((await api.call('/applications/nope/stages/x/no-such-thing', { token: rec })).status).toBe(404);
+    const app = (await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' } })).body;
+    expect(await api.call(`/applications/${app.id}/stages/nope`, { token: rec })).toMatchObject({ status: 404, body: { code: 'STAGE.NOT_FOUND' } });
+    const { stage } = (await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'offer', data: { offerLetter } } })).body;
+    const before = await api.settled(app.id);
+    const illegal = await api.call(`/applications/${app.id}/stages/${stage.id}/actions/complete`, { token: rec, method: 'POST' });
+    expect(illegal).toMatchObject({ status: 409, body: { code: 'STAGE.TRANSITION_NOT_ALLOWED', details: { allowedActions: ['revoke', 'expire'] } } });
+    expect(await api.raw(app.id)).toEqual(before);
+  });
+
+  it('denies mutations while the flag is off (403) or unavailable (503, Retry-After), still reads, and imports', async () => {
+    const app = (await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' } })).body;
+    const { stage } = (await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'offer_accepted', data: {} } })).body;
+    const before = await api.settled(app.id);
+    for (const [state, status, code] of [['off', 403, 'FEATURE.DISABLED'], ['unavailable', 503, 'FEATURE.UNAVAILABLE']] as const) {
+      await api.setFlag(state);
+      const denied = await api.call(`/applications/${app.id}/stages/${stage.id}/actions/complete`, { token: cand, method: 'POST' });
+      expect(denied).toMatchObject({ status, body: { code } });
+      if (state === 'unavailable') expect(denied.headers.get('retry-after')).toBe('5');
+      expect(await api.raw(app.id)).toEqual(before);
+      expect(await api.call(`/applications/${app.id}`, { token: cand })).toMatchObject({ status: 200, body: { model: 'legacy' } });
+      const imported = await api.call('/applications', { token: rec, json: { jobId: 'job-9', candidateId: 'cand-1', legacyStatus: 'hired' } });
+      expect(imported).toMatchObject({ status: 201, body: { model: 'legacy', stages: [{ id: 'legacy-offer' }, { id: 'legacy-offer-accepted', status: 'completed' }] } });
+      expect(await api.raw(imported.body.id)).toMatchObject({ legacyStatus: 'hired', stages: [] });
+    }
+  });
+});
