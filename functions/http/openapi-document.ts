@@ -10,6 +10,7 @@ import { feedbackInputSchema } from '../../shared/stages/feedback.schema.ts';
 import { actionPayloadSchemas, stageActions } from '../../shared/stages/stage-action.schema.ts';
 import { statusOf } from './problem.ts';
 import { errorCodesOf, type RouteDefinition } from './route-definition.ts';
+import { registeredRoutes } from './register-route.ts';
 import { routeList } from './routes.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -123,12 +124,19 @@ function operation(definition: RouteDefinition, inputs: Map<z.ZodType, string>, 
   };
 }
 
-/** OpenAPI 3.1 for every route in the route table, generated from the schemas the handlers validate with. */
+/** The stage route table plus every route registered through `registerRoute` (other modules' too), by name. */
+export function documentedRoutes(): RouteDefinition[] {
+  const byName = new Map<string, RouteDefinition>();
+  for (const definition of [...routeList, ...registeredRoutes()]) if (!byName.has(definition.name)) byName.set(definition.name, definition);
+  return [...byName.values()];
+}
+
+/** OpenAPI 3.1 for every route, generated from the schemas the handlers validate with. */
 export function buildOpenApiDocument(): JsonSchema {
   const input = components(inputComponents, 'input');
   const output = components(outputComponents, 'output');
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const definition of routeList) {
+  for (const definition of documentedRoutes()) {
     const path = `/api/${definition.route}`;
     const op = operation(definition, input.idOf, output.idOf);
     if (definition.method === 'POST' && definition.access !== 'public') {

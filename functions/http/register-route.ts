@@ -22,6 +22,13 @@ export type RouteHandler<P extends z.ZodType, Q extends z.ZodType, B extends z.Z
   input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>,
 ) => Promise<RouteResult>;
 
+const registered: RouteDefinition[] = [];
+
+/** Every route registered through `registerRoute` so far, in registration order (the OpenAPI document lists them). */
+export function registeredRoutes(): readonly RouteDefinition[] {
+  return registered;
+}
+
 /**
  * Registers a route from its definition. Every request goes, in order: token (401) → role (403)
  * → path, query, body validation (400, nothing read or written) → `Idempotency-Key` (POST) →
@@ -31,6 +38,7 @@ export function registerRoute<P extends z.ZodType, Q extends z.ZodType, B extend
   definition: RouteDefinition<P, Q, B>,
   handler: RouteHandler<P, Q, B>,
 ): void {
+  registered.push(definition as unknown as RouteDefinition);
   app.http(definition.name, {
     route: definition.route,
     methods: [definition.method],

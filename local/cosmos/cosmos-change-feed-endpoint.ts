@@ -1,6 +1,7 @@
 import { standardHeaders, type CosmosRequest, type CosmosResponse } from './cosmos-dispatch.ts';
 import { pathSegments } from './cosmos-effects.ts';
 import type { AccountModel, JsonObject } from './cosmos-library.ts';
+import { requestedPartition } from './cosmos-partition-scope.ts';
 import type { ChangeFeedLog, FeedChange } from './local-change-feed.ts';
 
 const DEFAULT_PAGE_SIZE = 1000;
@@ -28,7 +29,7 @@ export function serveChangeFeed(account: AccountModel, feed: ChangeFeedLog, requ
   const afterLsn = startingLsn(request.headers['if-none-match'], feed);
   const pageSize = pageSizeOf(request.headers['x-ms-max-item-count']);
   const since = Date.parse(String(request.headers['if-modified-since'] ?? ''));
-  const partition = partitionFilter(request.headers['x-ms-documentdb-partitionkey']);
+  const partition = requestedPartition(request.headers['x-ms-documentdb-partitionkey']);
 
   const page = feed.read(db, coll, { afterLsn });
   const documents: JsonObject[] = [];
@@ -49,9 +50,9 @@ export function serveChangeFeed(account: AccountModel, feed: ChangeFeedLog, requ
   return { statusCode: 200, headers, body: { _rid: collectionData['_rid'], Documents: documents, _count: documents.length } };
 }
 
-function visibleDocument(doc: JsonObject | undefined, change: FeedChange, partition: { value: string } | undefined, since: number): JsonObject | undefined {
+function visibleDocument(doc: JsonObject | undefined, change: FeedChange, partition: string | undefined, since: number): JsonObject | undefined {
   if (!doc) return undefined;
-  if (partition && JSON.stringify(change.partitionKey ?? null) !== partition.value) return undefined;
+  if (partition !== undefined && JSON.stringify(change.partitionKey ?? null) !== partition) return undefined;
   if (Number.isFinite(since) && Number(doc['_ts']) * 1000 < since) return undefined;
   return { ...doc, _lsn: change.lsn };
 }
@@ -67,17 +68,4 @@ function startingLsn(ifNoneMatch: string | string[] | undefined, feed: ChangeFee
 function pageSizeOf(header: string | string[] | undefined): number {
   const size = Number(Array.isArray(header) ? header[0] : header);
   return Number.isInteger(size) && size > 0 ? size : DEFAULT_PAGE_SIZE;
-}
-
-function partitionFilter(header: string | string[] | undefined): { value: string } | undefined {
-  const text = Array.isArray(header) ? header[0] : header;
-  if (!text) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    const value = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0)) return undefined;
-    return { value: JSON.stringify(value) };
-  } catch {
-    return undefined;
-  }
 }

@@ -31,8 +31,11 @@ export function partitionScopedAccount(account: AccountModel, params: Record<str
   }) as AccountModel;
 }
 
-/** `["value"]` → `"value"` as JSON text; undefined when no single value is named. */
-function requestedPartition(header: string | string[] | undefined): string | undefined {
+/**
+ * The partition a request names in its `x-ms-documentdb-partitionkey` header: `["value"]` →
+ * `"value"` as JSON text; undefined when no single value is named.
+ */
+export function requestedPartition(header: string | string[] | undefined): string | undefined {
   const text = Array.isArray(header) ? header[0] : header;
   if (!text) return undefined;
   try {

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JournalFile } from '../journal/journal-file.ts';
 import { isChangeFeedRequest, serveChangeFeed } from './cosmos-change-feed-endpoint.ts';
 import { dispatch, standardHeaders, type CosmosRequest, type CosmosResponse } from './cosmos-dispatch.ts';
 import { effectsOf, isMutating, isSuccess } from './cosmos-effects.ts';
-import type { JournalFile } from './cosmos-journal.ts';
 import type { AccountModel } from './cosmos-library.ts';
 import { applyEffects, requestRecord, snapshotRecords } from './cosmos-state.ts';
 import type { ChangeFeedLog } from './local-change-feed.ts';
@@ -43,7 +43,7 @@ export class CosmosPipeline {
 
   /** Rewrites the journal as a snapshot of the current state. */
   compact(): void {
-    this.#options.journal.rewrite(snapshotRecords(this.#options.account, this.#options.feed));
+    this.#options.journal.compact(snapshotRecords(this.#options.account, this.#options.feed));
   }
 
   /** Refuses new requests and waits for the mutation in progress, if any. */
@@ -64,7 +64,7 @@ export class CosmosPipeline {
       return failure(request, 500, 'InternalServerError', 'The local Cosmos DB server could not make the write durable.');
     }
     applyEffects(account, feed, effects);
-    if (journal.sizeBytes > compactAboveBytes) {
+    if (journal.shouldCompact(compactAboveBytes)) {
       try {
         this.compact();
       } catch (err) {

@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ContainerDefinition } from '../../shared/platform/cosmos-containers.ts';
+import { JournalFile, readJournalFile } from '../journal/journal-file.ts';
 import { loadOrCreateCertificate } from './cosmos-certificate.ts';
 import { ensureContainers } from './cosmos-containers-setup.ts';
 import { acquireDataLock } from './cosmos-data-lock.ts';
-import { JournalFile, readJournal } from './cosmos-journal.ts';
 import { createAccount } from './cosmos-library.ts';
 import { CosmosPipeline, requestListener } from './cosmos-request-pipeline.ts';
 import { restoreRecords } from './cosmos-state.ts';
@@ -77,7 +77,7 @@ async function startOnLockedFolder(
   const certificate = await loadOrCreateCertificate(directory, host);
   const journalPath = join(directory, 'journal.jsonl');
   if (options.reset) rmSync(journalPath, { force: true });
-  const saved = readJournal(journalPath);
+  const saved = readJournalFile(journalPath, { label: 'Cosmos DB journal' });
   if (saved.tornTail) log(`cosmos: dropped an incomplete last line of ${journalPath} (a write interrupted before it was acknowledged)`);
 
   let signalReady: (pipeline: CosmosPipeline) => void = () => undefined;
@@ -97,7 +97,7 @@ async function startOnLockedFolder(
     const changeFeed = new ChangeFeedLog();
     const summary = await restoreRecords(account, changeFeed, saved.records);
     if (summary.diverged > 0) log(`cosmos: ${summary.diverged} journalled request(s) did not apply again on replay`);
-    journal = new JournalFile(journalPath, options.fsync === undefined ? {} : { fsync: options.fsync });
+    journal = JournalFile.open(journalPath, { fsync: options.fsync ?? false });
     const pipeline = new CosmosPipeline({ account, feed: changeFeed, journal, compactAboveBytes: options.compactAboveBytes ?? DEFAULT_COMPACT_ABOVE_BYTES, log });
     pipeline.compact();
     await ensureContainers(pipeline, account, options.databaseName, options.containers);

@@ -1,7 +1,11 @@
 import type { CosmosDiagnostics } from '@azure/cosmos';
 import { meter } from '../platform/telemetry.ts';
 
-/** Counts per `container:operation` (e.g. `applications:read`), plus a total. */
+/**
+ * Counts per `container:operation` (e.g. `applications:read`) plus their `total`; requests made
+ * for another module through a scoped adapter are keyed `scope/container:operation` and left
+ * out of `total`.
+ */
 export type CosmosRequestCounts = Readonly<Record<string, number>>;
 
 /**
@@ -17,16 +21,17 @@ export class CosmosRequestMeter {
   });
 
   /** Records one SDK operation; `diagnostics` comes from its response or its error. */
-  record(container: string, operation: string, diagnostics: CosmosDiagnostics | undefined): void {
+  record(container: string, operation: string, diagnostics: CosmosDiagnostics | undefined, scope?: string): void {
     const requests = requestsOf(diagnostics);
-    const key = `${container}:${operation}`;
+    const key = `${scope === undefined ? '' : `${scope}/`}${container}:${operation}`;
     this.#counts.set(key, (this.#counts.get(key) ?? 0) + requests);
-    this.#counter.add(requests, { container, operation });
+    this.#counter.add(requests, { container, operation, ...(scope === undefined ? {} : { scope }) });
   }
 
   snapshot(): CosmosRequestCounts {
     const counts = Object.fromEntries(this.#counts);
-    return { ...counts, total: [...this.#counts.values()].reduce((sum, value) => sum + value, 0) };
+    const total = [...this.#counts].filter(([key]) => !key.includes('/')).reduce((sum, [, value]) => sum + value, 0);
+    return { ...counts, total };
   }
 
   reset(): void {

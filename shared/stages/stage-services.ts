@@ -12,6 +12,10 @@ import { StageService } from './stage.service.ts';
 export interface StageServices {
   readonly service: StageService;
   readonly batch: BatchService;
+  /**
+   * The `applications` repository for other modules (the outbox publisher): its requests are
+   * counted under the `events` scope, apart from the API's own.
+   */
   readonly repository: CosmosApplicationRepository;
   readonly idempotency: IdempotencyStore;
   /** Cosmos DB requests sent by the stage module (applications and idempotency containers). */
@@ -26,12 +30,12 @@ export interface StageServicesOptions {
 
 export function createStageServices(options: StageServicesOptions): StageServices {
   const requests = new CosmosRequestMeter();
-  const repository = new CosmosApplicationRepository({ database: options.database, meter: requests });
-  const service = new StageService({ repository, flags: options.flags, clock: options.clock });
+  const own = new CosmosApplicationRepository({ database: options.database, meter: requests });
+  const service = new StageService({ repository: own, flags: options.flags, clock: options.clock });
   return {
     service,
     batch: new BatchService({ stages: service }),
-    repository,
+    repository: new CosmosApplicationRepository({ database: options.database, meter: requests, meterScope: 'events' }),
     idempotency: new CosmosIdempotencyStore({ database: options.database, meter: requests }),
     requests,
   };

@@ -1,18 +1,9 @@
 import { ChangeFeedStartFrom } from '@azure/cosmos';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DATABASE, startLocalCosmos, tempDirectory, type LocalCosmos, type TempDirectory } from './cosmos-support/cosmos-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { DATABASE, localCosmosForEachTest } from './cosmos-support/cosmos-fixtures.ts';
 
 describe('local Cosmos DB change feed', () => {
-  let temp: TempDirectory;
-  let cosmos: LocalCosmos;
-  beforeEach(async () => {
-    temp = tempDirectory();
-    cosmos = await startLocalCosmos(temp.dir);
-  });
-  afterEach(async () => {
-    await cosmos.stop();
-    temp.remove();
-  });
+  const cosmos = localCosmosForEachTest();
 
   const read = (options: { afterLsn?: number; maxItems?: number } = {}) => cosmos.server.changeFeed.read(DATABASE, 'applications', options);
 
@@ -47,9 +38,7 @@ describe('local Cosmos DB change feed', () => {
     await applications.item('highest', 'app-1').delete();
     const before = read();
     const continuation = cosmos.server.changeFeed.currentLsn();
-    await cosmos.stop();
-
-    cosmos = await startLocalCosmos(temp.dir);
+    await cosmos.restart();
     expect(read()).toEqual(before);
     expect(read({ afterLsn: continuation }).changes).toEqual([]);
     await cosmos.container('applications').items.create({ id: 'c', applicationId: 'app-1' });
@@ -67,9 +56,7 @@ describe('local Cosmos DB change feed', () => {
     expect(first.result.map((d) => d.id)).toEqual(['a', 'b']);
     const token = first.continuationToken;
     expect((await iterator.readNext()).statusCode).toBe(304);
-    await cosmos.stop();
-
-    cosmos = await startLocalCosmos(temp.dir);
+    await cosmos.restart();
     const container = cosmos.container('applications');
     await container.items.upsert({ id: 'a', applicationId: 'app-1', stage: 'offer' });
     await container.items.create({ id: 'c', applicationId: 'app-1' });

@@ -1,18 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCosmosClient } from '../../shared/platform/cosmos-client.ts';
-import { DATABASE, startLocalCosmos, tempDirectory, type LocalCosmos, type TempDirectory } from './cosmos-support/cosmos-fixtures.ts';
+import { DATABASE, localCosmosForEachTest } from './cosmos-support/cosmos-fixtures.ts';
 
 describe('createCosmosClient', () => {
-  let temp: TempDirectory;
-  let cosmos: LocalCosmos;
-  beforeEach(async () => {
-    temp = tempDirectory();
-    cosmos = await startLocalCosmos(temp.dir);
-  });
-  afterEach(async () => {
-    await cosmos.stop();
-    temp.remove();
-  });
+  const cosmos = localCosmosForEachTest();
 
   it('trusts the given CA certificate for that client only; TLS verification stays on for the others', async () => {
     const trusting = createCosmosClient({ endpoint: cosmos.server.endpoint, auth: { kind: 'key', key: cosmos.server.key }, caCertificatePath: cosmos.server.caCertificatePath });

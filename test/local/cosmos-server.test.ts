@@ -1,22 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCosmosServer } from '../../local/cosmos/cosmos-server.ts';
 import { containers } from '../../shared/platform/cosmos-containers.ts';
-import { allDocuments, DATABASE, startLocalCosmos, tempDirectory, type LocalCosmos, type TempDirectory } from './cosmos-support/cosmos-fixtures.ts';
+import { allDocuments, DATABASE, localCosmosForEachTest, tempDirectory } from './cosmos-support/cosmos-fixtures.ts';
 
 describe('local Cosmos DB server', () => {
-  let temp: TempDirectory;
-  let cosmos: LocalCosmos;
-  beforeEach(async () => {
-    temp = tempDirectory();
-    cosmos = await startLocalCosmos(temp.dir);
-  });
-  afterEach(async () => {
-    await cosmos.stop();
-    temp.remove();
-  });
+  const cosmos = localCosmosForEachTest();
 
   it('creates, reads, replaces and deletes documents through the real client', async () => {
     const applications = cosmos.container('applications');
@@ -134,7 +125,7 @@ describe('local Cosmos DB server', () => {
     const other = tempDirectory();
     try {
       await expect(startCosmosServer({ dataDir: other.dir, port, containers, databaseName: DATABASE, log: () => undefined })).rejects.toThrow(`port ${port}`);
-      await expect(startCosmosServer({ dataDir: temp.dir, containers, databaseName: DATABASE, log: () => undefined })).rejects.toThrow(/in use by process/);
+      await expect(startCosmosServer({ dataDir: cosmos.dataDir, containers, databaseName: DATABASE, log: () => undefined })).rejects.toThrow(/in use by process/);
     } finally {
       other.remove();
     }
@@ -143,8 +134,7 @@ describe('local Cosmos DB server', () => {
 
   it('reuses its certificate across restarts', async () => {
     const before = cosmos.server.caCertificatePem;
-    await cosmos.stop();
-    cosmos = await startLocalCosmos(temp.dir);
+    await cosmos.restart();
     expect(cosmos.server.caCertificatePem).toBe(before);
     expect(new URL(cosmos.server.endpoint).port).not.toBe('');
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Container, CosmosClient, Database } from '@azure/cosmos';
+import { afterEach, beforeEach } from 'vitest';
 import { startCosmosServer, type CosmosServer, type CosmosServerOptions } from '../../../local/cosmos/cosmos-server.ts';
 import { createCosmosClient } from '../../../shared/platform/cosmos-client.ts';
 import { containers } from '../../../shared/platform/cosmos-containers.ts';
@@ -42,6 +43,68 @@ export async function startLocalCosmos(dataDir: string, options: Partial<CosmosS
     async stop() {
       client.dispose();
       await server.stop();
+    },
+  };
+}
+
+/** This test's server, seen through `localCosmosForEachTest`; `restart` replaces it. */
+export interface LocalCosmosForEachTest extends Omit<LocalCosmos, 'stop'> {
+  /** The test's own data folder (removed after the test). */
+  readonly dataDir: string;
+  /** Stops the server and starts a new one on the same data folder, as a host restart does. */
+  restart(): Promise<void>;
+}
+
+/**
+ * For the calling `describe`: before each test, a fresh temporary folder and `startLocalCosmos` on
+ * it; after each, the server stopped and the folder removed. The returned object always speaks
+ * for the running test's server.
+ */
+export function localCosmosForEachTest(options: Partial<CosmosServerOptions> = {}): LocalCosmosForEachTest {
+  let temp: TempDirectory | undefined;
+  let running: LocalCosmos | undefined;
+  beforeEach(async () => {
+    temp = tempDirectory();
+    running = await startLocalCosmos(temp.dir, options);
+  });
+  afterEach(async () => {
+    try {
+      await running?.stop();
+    } finally {
+      running = undefined;
+      temp?.remove();
+      temp = undefined;
+    }
+  });
+  const current = (): LocalCosmos => {
+    if (!running) throw new Error('localCosmosForEachTest: no server outside a test');
+    return running;
+  };
+  const dataDir = (): string => {
+    if (!temp) throw new Error('localCosmosForEachTest: no data folder outside a test');
+    return temp.dir;
+  };
+  return {
+    get dataDir() {
+      return dataDir();
+    },
+    get server() {
+      return current().server;
+    },
+    get client() {
+      return current().client;
+    },
+    get database() {
+      return current().database;
+    },
+    get logs() {
+      return current().logs;
+    },
+    container: (id) => current().container(id),
+    async restart() {
+      await current().stop();
+      running = undefined;
+      running = await startLocalCosmos(dataDir(), options);
     },
   };
 }

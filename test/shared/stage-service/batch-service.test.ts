@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../shared/platform/clock.ts';
 import { BatchService, mapBounded } from '../../../shared/stages/batch.service.ts';
+import type { BatchBody } from '../../../shared/stages/application-query.schema.ts';
 import { batchResultSchema } from '../../../shared/stages/application-view.schema.ts';
 import { CosmosApplicationRepository } from '../../../shared/stages/cosmos-application-repository.adapter.ts';
 import type { StoredApplication } from '../../../shared/stages/application-repository.port.ts';
@@ -55,7 +56,7 @@ describe('BatchService', () => {
   it('refuses other roles and a disabled flag before touching any application', async () => {
     await world.service.createApplication(recruiter(), { id: 'd-1', jobId: 'job-3', candidateId: 'cand-d' });
     const before = await world.raw('d-1');
-    const body = { operation: 'disqualify', applicationIds: ['d-1'], disqualification: { reason: 'x', notifyCandidate: false } } as const;
+    const body: BatchBody = { operation: 'disqualify', applicationIds: ['d-1'], disqualification: { reason: 'x', notifyCandidate: false } };
     expect((await domainErrorOf(world.batch.run(interviewer(), body))).code).toBe('AUTH.FORBIDDEN');
     expect((await domainErrorOf(world.batch.run(candidate(), body))).code).toBe('AUTH.FORBIDDEN');
     world.gate.set('off');
