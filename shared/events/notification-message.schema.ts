@@ -1,20 +1,13 @@
 import { z } from 'zod';
-import { actorRefSchema } from '../stages/actor.ts';
 import { stageEventKinds } from '../stages/stage-event.ts';
-import { stageTypes } from '../stages/stage.model.ts';
+import { stageEventPayloadSchema } from './stage-cloud-event.ts';
 
 /**
  * The body of a `notifications` queue message: the seed payload (`type` … `timestamp`, exactly)
  * plus the event's id, order and the facts a notification fan-out decides on. One message per
  * stage event; `messageId` = `eventId`.
  */
-export const notificationMessageSchema = z.object({
-  type: z.literal('STAGE_EVENT'),
-  stageType: z.enum(stageTypes),
-  stageStatus: z.string().min(1),
-  applicationId: z.string().min(1),
-  actor: actorRefSchema,
-  timestamp: z.string().min(1),
+export const notificationMessageSchema = stageEventPayloadSchema.extend({
   eventId: z.string().min(1),
   seq: z.number().int().min(1),
   tenantId: z.string().min(1),

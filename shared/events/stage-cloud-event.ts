@@ -66,7 +66,8 @@ export function toStageCloudEvent(event: OutboxEvent): CloudEvent<StageEventPayl
   });
 }
 
-const payloadSchema = z.object({
+/** The seed's payload, exactly: the CloudEvent's `data` and the head of every notification message. */
+export const stageEventPayloadSchema = z.object({
   type: z.literal('STAGE_EVENT'),
   stageType: z.enum(stageTypes),
   stageStatus: z.string().min(1),
@@ -82,7 +83,7 @@ const structuredSchema = z.object({
   type: z.string().min(1),
   subject: z.string().min(1),
   time: z.string().min(1),
-  data: payloadSchema,
+  data: stageEventPayloadSchema,
   stageeventkind: z.enum(stageEventKinds),
   stageid: z.string().min(1),
   sequence: z.string().regex(/^[1-9][0-9]*$/),

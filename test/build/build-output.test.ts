@@ -2,21 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { azureSettings } from '../support/settings-fixtures.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const outDir = resolve(root, 'node_modules/.cache/stageline-build-check');
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-
-// Azure-shaped settings: nothing here is contacted while the app registers its functions.
-const azureSettings = {
-  CosmosConnection__accountEndpoint: 'https://stageline.documents.azure.com:443/',
-  DocumentsStorage__blobServiceUri: 'https://stagelinedocs.blob.core.windows.net',
-  ServiceBusConnection__fullyQualifiedNamespace: 'stageline.servicebus.windows.net',
-  AppConfigEndpoint: 'https://stageline.azconfig.io',
-  AUTH_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
-  AUTH_AUDIENCE: 'api://stageline',
-  AUTH_JWKS_URI: 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys',
-};
 
 /** Loads an entry module under the functions-core stand-in and prints the registered functions. */
 function registrations(entry: string, env: Record<string, string>): Array<{ name: string; type: string }> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { azureSettings } from '../../support/settings-fixtures.ts';
 import { ConfigError, DEV_ISSUER, loadConfig, type Settings } from '../../../shared/platform/config.ts';
 
 const local: Settings = {
@@ -14,16 +15,7 @@ const local: Settings = {
   AUTH_JWKS_FILE: '/tmp/jwks.json',
 };
 
-const azure: Settings = {
-  CosmosConnection__accountEndpoint: 'https://stageline.documents.azure.com:443/',
-  CosmosConnection__clientId: '00000000-0000-0000-0000-000000000001',
-  DocumentsStorage__blobServiceUri: 'https://stagelinedocs.blob.core.windows.net',
-  ServiceBusConnection__fullyQualifiedNamespace: 'stageline.servicebus.windows.net',
-  AppConfigEndpoint: 'https://stageline.azconfig.io',
-  AUTH_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
-  AUTH_AUDIENCE: 'api://stageline',
-  AUTH_JWKS_URI: 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys',
-};
+const azure: Settings = azureSettings;
 
 function issuesOf(settings: Settings): Record<string, string> {
   try {

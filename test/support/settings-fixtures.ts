@@ -1,0 +1,11 @@
+/** Azure-shaped settings (managed identity, no secrets): nothing here is contacted at load. */
+export const azureSettings = {
+  CosmosConnection__accountEndpoint: 'https://stageline.documents.azure.com:443/',
+  CosmosConnection__clientId: '00000000-0000-0000-0000-000000000001',
+  DocumentsStorage__blobServiceUri: 'https://stagelinedocs.blob.core.windows.net',
+  ServiceBusConnection__fullyQualifiedNamespace: 'stageline.servicebus.windows.net',
+  AppConfigEndpoint: 'https://stageline.azconfig.io',
+  AUTH_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
+  AUTH_AUDIENCE: 'api://stageline',
+  AUTH_JWKS_URI: 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys',
+} as const;
