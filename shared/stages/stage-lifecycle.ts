@@ -46,7 +46,7 @@ export function allowedActions(stage: Stage, role: ActorRole, now?: string): Sta
 
 function transitionNotAllowed(stage: Stage, action: string, role: ActorRole, now: string, reason: string): DomainError {
   return new DomainError('STAGE.TRANSITION_NOT_ALLOWED', {
-    message: `Action '${action}' is not allowed on a ${stage.type} stage in status '${stage.status}'.`,
+    message: `Action '${action}' is not allowed on this ${stage.type} stage in status '${stage.status}'.`,
     details: {
       stageId: stage.id,
       stageType: stage.type,
