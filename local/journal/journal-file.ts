@@ -106,8 +106,19 @@ export class JournalFile<T = unknown> {
 
   append(record: T): void {
     const bytes = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    writeFully(this.#fd, bytes);
-    if (this.#fsync) fsyncSync(this.#fd);
+    try {
+      writeFully(this.#fd, bytes);
+      if (this.#fsync) fsyncSync(this.#fd);
+    } catch (error) {
+      // A write that failed part-way (disk full, I/O error) must not leave a fragment that the
+      // next record would be glued to: cut the file back to its last whole record.
+      try {
+        ftruncateSync(this.#fd, this.#sizeBytes);
+      } catch {
+        // The file is unusable; the original error says why.
+      }
+      throw error;
+    }
     this.#sizeBytes += bytes.byteLength;
   }
 

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JournalFile, readJournalFile } from '../../local/journal/journal-file.ts';
 
@@ -156,6 +157,24 @@ describe('JournalFile', () => {
     writeFileSync(leftover, '{"n":99');
     journal = JournalFile.create<Entry>(path, [{ n: 2 }]);
     expect(existsSync(leftover)).toBe(false);
+  });
+
+  it('cuts a write that failed part-way back to the last whole record (file size limit hit mid-line)', () => {
+    const module = resolve(import.meta.dirname, '../../local/journal/journal-file.ts');
+    const script = `
+      const { JournalFile } = await import(${JSON.stringify(module)});
+      const journal = JournalFile.open(${JSON.stringify(path)});
+      let n = 0;
+      try { for (;;) { journal.append({ n, pad: 'x'.repeat(100) }); n++; } }
+      catch (error) { console.log(JSON.stringify({ appended: n, code: error.code, size: journal.sizeBytes })); }`;
+    // ulimit -f 8: the file may grow to 8 × 512 bytes; the write that crosses it is cut short (EFBIG).
+    const child = spawnSync('bash', ['-c', `ulimit -f 8; exec "${process.execPath}" --input-type=module -e "$0"`, script], { encoding: 'utf8' });
+    const outcome = JSON.parse(child.stdout.trim()) as { appended: number; code: string; size: number };
+    expect(outcome.code).toBe('EFBIG');
+    expect(statSync(path).size).toBe(outcome.size);
+    const { records, tornTail } = readJournalFile<Entry>(path, { isRecord: isEntry });
+    expect(tornTail).toBe(false);
+    expect(records.map((r) => r.n)).toEqual(Array.from({ length: outcome.appended }, (_, i) => i));
   });
 
   it('shouldCompact: past the threshold AND more than twice the size of the last snapshot', () => {
