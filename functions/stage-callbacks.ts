@@ -3,11 +3,10 @@ import { systemClock } from '../shared/platform/clock.ts';
 import { topics } from '../shared/platform/messaging-entities.ts';
 import { readStageSla } from '../shared/events/callbacks/read-stage-sla.ts';
 import { runStageCallbacks } from '../shared/events/callbacks/run-stage-callbacks.ts';
-import { applicationPathSchema } from '../shared/stages/application-query.schema.ts';
 import { applicationSlaViewSchema } from '../shared/events/callbacks/stage-sla-api.schema.ts';
 import { services } from './app-services.ts';
 import { registerRoute } from './http/register-route.ts';
-import { defineRoute } from './http/route-definition.ts';
+import { defineApplicationRead, staffOnly } from './http/route-definition.ts';
 
 const TOPIC = 'stage-events';
 const SUBSCRIPTION = 'post-transition-callbacks';
@@ -29,17 +28,14 @@ app.serviceBusTopic('stageCallbacks', {
   },
 });
 
-export const stageSlaRoute = defineRoute({
+export const stageSlaRoute = defineApplicationRead({
   name: 'getStageSla',
-  method: 'GET',
   route: 'applications/{applicationId}/stage-sla',
   summary: 'How long each stage waited on the candidate and on recruiters',
   description: 'Staff only. Recorded by the stage-SLA watcher, a post-transition callback: it lags the stage API by the time the event takes through the outbox and the topic.',
   tags: ['timeline'],
-  access: { operation: 'listApplications' },
-  params: applicationPathSchema,
+  access: staffOnly,
   responses: [{ status: 200, description: 'One record per stage that has had an event.', schema: applicationSlaViewSchema }],
-  errors: ['APPLICATION.NOT_FOUND'],
 });
 
 registerRoute(stageSlaRoute, async ({ principal, params }) => {

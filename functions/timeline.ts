@@ -1,37 +1,29 @@
-import { applicationPathSchema } from '../shared/stages/application-query.schema.ts';
 import { chainVerificationSchema, timelinePageQuerySchema, timelinePageSchema } from '../shared/timeline/timeline-api.schema.ts';
 import { readTimeline } from '../shared/timeline/read-timeline.ts';
 import { verifyTimeline } from '../shared/timeline/verify-timeline.ts';
 import { services } from './app-services.ts';
 import { registerRoute } from './http/register-route.ts';
-import { defineRoute } from './http/route-definition.ts';
+import { defineApplicationRead, staffOnly } from './http/route-definition.ts';
 
 export const timelineRoutes = {
-  getTimeline: defineRoute({
+  getTimeline: defineApplicationRead({
     name: 'getTimeline',
-    method: 'GET',
     route: 'applications/{applicationId}/timeline',
     summary: 'The application\'s immutable timeline, oldest first',
     description: 'Staff get every entry as stored, with its hash chain. The candidate gets only events about stages visible to them, never feedback, without hashes or staff identities.',
     tags: ['timeline'],
     access: { operation: 'readApplication' },
-    params: applicationPathSchema,
     query: timelinePageQuerySchema,
     responses: [{ status: 200, description: 'One page.', schema: timelinePageSchema }],
-    errors: ['APPLICATION.NOT_FOUND'],
   }),
-  verifyTimeline: defineRoute({
+  verifyTimeline: defineApplicationRead({
     name: 'verifyTimeline',
-    method: 'GET',
     route: 'applications/{applicationId}/timeline/verify',
     summary: 'Recompute the application\'s hash chain',
     description: 'Staff only (recruiter, interviewer, admin). `firstBrokenSeq` names the first entry that was changed, is missing or should not exist.',
     tags: ['timeline'],
-    // The board's roles are exactly the staff roles.
-    access: { operation: 'listApplications' },
-    params: applicationPathSchema,
+    access: staffOnly,
     responses: [{ status: 200, description: 'The verdict (200 also when the chain is broken).', schema: chainVerificationSchema }],
-    errors: ['APPLICATION.NOT_FOUND'],
   }),
 };
 

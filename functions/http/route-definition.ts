@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ErrorCode } from '../../shared/platform/errors.ts';
+import { applicationPathSchema } from '../../shared/stages/application-query.schema.ts';
 import type { StageOperation } from '../../shared/stages/stage-access.ts';
 
 /** One success answer of a route: status, what it means, and its body's schema. */
@@ -46,6 +47,22 @@ export interface RouteDefinition<
 
 export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(definition: RouteDefinition<P, Q, B>): RouteDefinition<P, Q, B> {
   return definition;
+}
+
+/** Staff only: the board's roles (recruiter, interviewer, admin) are exactly the staff roles. */
+export const staffOnly = { operation: 'listApplications' } as const satisfies RouteDefinition['access'];
+
+/**
+ * A GET about one application, `applications/{applicationId}…`: the path is validated by
+ * `applicationPathSchema`, and an application the caller may not see (none, another tenant's,
+ * another candidate's) answers `APPLICATION.NOT_FOUND`.
+ */
+export function defineApplicationRead<Q extends z.ZodType>(
+  definition: Omit<RouteDefinition<typeof applicationPathSchema, Q>, 'method' | 'route' | 'params' | 'body' | 'emptyBody' | 'gated' | 'errors'> & {
+    readonly route: `applications/{applicationId}${string}`;
+  },
+): RouteDefinition<typeof applicationPathSchema, Q> {
+  return defineRoute({ ...definition, method: 'GET', params: applicationPathSchema, errors: ['APPLICATION.NOT_FOUND'] });
 }
 
 /** The error codes a route can answer with: its own plus those its shape implies. */

@@ -7,7 +7,7 @@ import {
 } from '../../shared/stages/application-view.schema.ts';
 import { createStageBodySchema } from '../../shared/stages/create-stage.schema.ts';
 import { feedbackInputSchema } from '../../shared/stages/feedback.schema.ts';
-import { defineRoute, type RouteDefinition } from './route-definition.ts';
+import { defineApplicationRead, defineRoute, type RouteDefinition } from './route-definition.ts';
 
 /** Any action payload: its shape depends on the action (see the `ActionPayload*` schemas). */
 export const actionPayloadBodySchema = z.record(z.string(), z.unknown()).describe('The action\'s payload; its shape depends on the action (see the ActionPayload schemas). Empty body = `{}`.');
@@ -77,17 +77,14 @@ export const routes = {
     responses: [{ status: 200, description: 'Each item\'s outcome.', schema: batchResultSchema }],
     errors: [],
   }),
-  getApplication: defineRoute({
+  getApplication: defineApplicationRead({
     name: 'getApplication',
-    method: 'GET',
     route: 'applications/{applicationId}',
     summary: 'One application in the caller\'s view',
     description: 'Staff get the full view; a candidate gets their own application with only the stages visible to them, without feedback or internal notes.',
     tags: ['applications'],
     access: { operation: 'readApplication' },
-    params: applicationPathSchema,
     responses: [{ status: 200, description: 'The application.', schema: applicationViewSchema }],
-    errors: ['APPLICATION.NOT_FOUND'],
   }),
   createStage: defineRoute({
     name: 'createStage',
