@@ -5,6 +5,7 @@ import { createLiveInterviewDataSchema } from './live-interview.schema.ts';
 import { createOfferAcceptedDataSchema } from './offer-accepted.schema.ts';
 import { createOfferDataSchema } from './offer.schema.ts';
 import { internalNotesSchema } from './schema-primitives.ts';
+import type { StageType } from './stage.model.ts';
 
 /**
  * Fields every create-stage body may carry. `title` defaults to the type's name;
@@ -16,39 +17,22 @@ const commonCreateShape = {
   internalNotes: internalNotesSchema.optional(),
 };
 
-export const createLiveInterviewBodySchema = z.strictObject({
-  type: z.literal('live_interview'),
-  ...commonCreateShape,
-  data: createLiveInterviewDataSchema,
-});
-export const createAssignmentBodySchema = z.strictObject({
-  type: z.literal('assignment'),
-  ...commonCreateShape,
-  data: createAssignmentDataSchema,
-});
-export const createOfferBodySchema = z.strictObject({
-  type: z.literal('offer'),
-  ...commonCreateShape,
-  data: createOfferDataSchema,
-});
-export const createOfferAcceptedBodySchema = z.strictObject({
-  type: z.literal('offer_accepted'),
-  ...commonCreateShape,
-  data: createOfferAcceptedDataSchema,
-});
-export const createDisqualifiedBodySchema = z.strictObject({
-  type: z.literal('disqualified'),
-  ...commonCreateShape,
-  data: createDisqualifiedDataSchema,
-});
+/** The create body of one stage type: its `type`, the common fields and its create-time `data`. */
+function createBodySchema<T extends StageType, D extends z.ZodType>(type: T, data: D) {
+  return z.strictObject({
+    type: z.literal(type),
+    ...commonCreateShape,
+    data,
+  });
+}
 
 /** Body of `POST /applications/{applicationId}/stages`, discriminated by `type`. */
 export const createStageBodySchema = z.discriminatedUnion('type', [
-  createLiveInterviewBodySchema,
-  createAssignmentBodySchema,
-  createOfferBodySchema,
-  createOfferAcceptedBodySchema,
-  createDisqualifiedBodySchema,
+  createBodySchema('live_interview', createLiveInterviewDataSchema),
+  createBodySchema('assignment', createAssignmentDataSchema),
+  createBodySchema('offer', createOfferDataSchema),
+  createBodySchema('offer_accepted', createOfferAcceptedDataSchema),
+  createBodySchema('disqualified', createDisqualifiedDataSchema),
 ]);
 
 /** The body as a client sends it (defaults not yet applied). */

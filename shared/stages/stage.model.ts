@@ -44,36 +44,21 @@ const stageCommonShape = {
   updatedAt: isoDateTimeSchema,
 };
 
-export const liveInterviewStageSchema = z.object({
-  ...stageCommonShape,
-  type: z.literal('live_interview'),
-  status: z.enum(liveInterviewStatuses),
-  data: liveInterviewDataSchema,
-});
-export const assignmentStageSchema = z.object({
-  ...stageCommonShape,
-  type: z.literal('assignment'),
-  status: z.enum(assignmentStatuses),
-  data: assignmentDataSchema,
-});
-export const offerStageSchema = z.object({
-  ...stageCommonShape,
-  type: z.literal('offer'),
-  status: z.enum(offerStatuses),
-  data: offerDataSchema,
-});
-export const offerAcceptedStageSchema = z.object({
-  ...stageCommonShape,
-  type: z.literal('offer_accepted'),
-  status: z.enum(offerAcceptedStatuses),
-  data: offerAcceptedDataSchema,
-});
-export const disqualifiedStageSchema = z.object({
-  ...stageCommonShape,
-  type: z.literal('disqualified'),
-  status: z.enum(disqualifiedStatuses),
-  data: disqualifiedDataSchema,
-});
+/** The stored schema of one stage type: the common fields, its `type`, one of its `stageStatuses` and its `data`. */
+function storedStageSchema<T extends StageType, D extends z.ZodType>(type: T, data: D) {
+  return z.object({
+    ...stageCommonShape,
+    type: z.literal(type),
+    status: z.enum(stageStatuses[type]),
+    data,
+  });
+}
+
+export const liveInterviewStageSchema = storedStageSchema('live_interview', liveInterviewDataSchema);
+export const assignmentStageSchema = storedStageSchema('assignment', assignmentDataSchema);
+export const offerStageSchema = storedStageSchema('offer', offerDataSchema);
+export const offerAcceptedStageSchema = storedStageSchema('offer_accepted', offerAcceptedDataSchema);
+export const disqualifiedStageSchema = storedStageSchema('disqualified', disqualifiedDataSchema);
 
 /** A stored stage; `data` is discriminated by `type`. */
 export const stageSchema = z.discriminatedUnion('type', [

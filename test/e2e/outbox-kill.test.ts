@@ -10,6 +10,7 @@ import type { TimelineEntry } from '../../shared/timeline/timeline-entry.ts';
 import { verifyApplicationTimeline } from '../../shared/timeline/verify-timeline.ts';
 import { startHostProcess, type HostProcess } from '../support/host-process.ts';
 import { assignmentSubmission, stageApi } from './support/stage-api.ts';
+import { until } from './support/until.ts';
 
 const EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 const WORKERS = 3;
@@ -56,23 +57,13 @@ async function mutate(baseUrl: string, worker: number, acknowledged: Acknowledge
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 describe('outbox publishing survives kill -9 of the host', () => {
   it('loses no committed event, and every timeline verifies after the restart', { timeout: 300_000 }, async () => {
     host = await startHostProcess(dataDir);
     const acknowledged: Acknowledged[] = [];
     const started = new Set<string>();
     const workers = Array.from({ length: WORKERS }, (_, worker) => mutate(host!.baseUrl, worker, acknowledged, started));
-    await until('mutations to be acknowledged', async () => (acknowledged.length >= 45 ? true : undefined), 120_000);
+    await until('mutations to be acknowledged', async () => (acknowledged.length >= 45 ? true : undefined), 120_000, 250);
     await host.kill9();
     await Promise.all(workers);
 
@@ -92,6 +83,7 @@ describe('outbox publishing survives kill -9 of the host', () => {
           return existing.every((document) => document.document.outbox.length === 0) ? existing.map((document) => document.document) : undefined;
         },
         180_000,
+        250,
       );
       expect(stored.length).toBeGreaterThanOrEqual(acknowledged.length / 3);
 

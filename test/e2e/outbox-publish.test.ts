@@ -3,19 +3,10 @@ import type { OutgoingMessage } from '../../shared/events/message-bus.port.ts';
 import type { TimelineEntry } from '../../shared/timeline/timeline-entry.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { assignmentSubmission, stageApi, type StageApi } from './support/stage-api.ts';
+import { until } from './support/until.ts';
 
 const ATS = 'stage-events/Subscriptions/ats-sync';
 const CALLBACKS = 'stage-events/Subscriptions/post-transition-callbacks';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('outbox → topic, queue and timeline through the local host', () => {
   let stack: TestStack;

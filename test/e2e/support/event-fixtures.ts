@@ -11,6 +11,7 @@ import type { ActorRef } from '../../../shared/stages/actor.ts';
 import type { StoredApplication } from '../../../shared/stages/application-repository.port.ts';
 import { CosmosApplicationRepository } from '../../../shared/stages/cosmos-application-repository.adapter.ts';
 import { startLocalCosmos, tempDirectory, type LocalCosmos, type TempDirectory } from '../../local/cosmos-support/cosmos-fixtures.ts';
+import { useResource } from '../../support/use-resource.ts';
 
 export const TOPIC_SUBSCRIPTIONS = ['stage-events/Subscriptions/ats-sync', 'stage-events/Subscriptions/post-transition-callbacks'] as const;
 export const recruiter: ActorRef = { role: 'recruiter', id: 'rec-1' };
@@ -90,4 +91,13 @@ export async function startEventFixture(): Promise<EventFixture> {
     },
   };
   return fixture;
+}
+
+/**
+ * A fresh event fixture for each test of the enclosing `describe`: started before each test,
+ * stopped after it. Returns the current one. An `afterEach` registered after this call runs
+ * before the fixture stops (vitest runs `afterEach` hooks in reverse order).
+ */
+export function useEventFixture(): () => EventFixture {
+  return useResource('each', startEventFixture, (fixture) => fixture.stop());
 }

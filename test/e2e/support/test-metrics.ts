@@ -1,5 +1,6 @@
 import { metrics } from '@opentelemetry/api';
 import { DataPointType, MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
+import { useResource } from '../../support/use-resource.ts';
 
 class CollectingReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
@@ -53,4 +54,9 @@ export function installTestMetrics(): TestMetrics {
       metrics.disable();
     },
   };
+}
+
+/** Test metrics for the enclosing `describe`: installed before its first test, shut down after its last. Returns them. */
+export function useTestMetrics(): () => TestMetrics {
+  return useResource('all', installTestMetrics, (installed) => installed.shutdown());
 }

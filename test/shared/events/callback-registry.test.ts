@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Subscription } from '../../../local/broker/broker-types.ts';
 import { CallbackRegistry, type PostTransitionCallback } from '../../../shared/events/callbacks/callback-registry.ts';
 import { readStageSla } from '../../../shared/events/callbacks/read-stage-sla.ts';
@@ -6,8 +6,8 @@ import { runStageCallbacks } from '../../../shared/events/callbacks/run-stage-ca
 import { stageSlaWatcher } from '../../../shared/events/callbacks/stage-sla-watcher.callback.ts';
 import { publishOutbox } from '../../../shared/events/publish-outbox.ts';
 import { applyStageAction } from '../../../shared/stages/application.ts';
-import { candidate, recruiter, startEventFixture, type EventFixture } from '../../e2e/support/event-fixtures.ts';
-import { installTestMetrics, type TestMetrics } from '../../e2e/support/test-metrics.ts';
+import { candidate, recruiter, useEventFixture } from '../../e2e/support/event-fixtures.ts';
+import { useTestMetrics } from '../../e2e/support/test-metrics.ts';
 import { waitFor } from '../../local/cosmos-support/cosmos-fixtures.ts';
 
 const PATH = 'stage-events/Subscriptions/post-transition-callbacks';
@@ -15,30 +15,22 @@ const DEAD_LETTERS = `${PATH}/$deadletterqueue`;
 const MAX_DELIVERIES = 5;
 
 describe('post-transition callback registry', () => {
-  let fx: EventFixture;
-  let metrics: TestMetrics;
+  const metrics = useTestMetrics();
+  const fx = useEventFixture();
   let pump: Subscription | undefined;
-  beforeAll(() => {
-    metrics = installTestMetrics();
-  });
-  afterAll(async () => {
-    await metrics.shutdown();
-  });
-  beforeEach(async () => {
-    fx = await startEventFixture();
-  });
+  // Registered after the fixture's hooks, so it runs before the fixture stops.
   afterEach(async () => {
     await pump?.close();
     pump = undefined;
-    await fx.stop();
   });
 
   /** Runs `registry` on the subscription the way functions/stage-callbacks.ts does: throw = abandon. */
   function startPump(registry: CallbackRegistry): void {
-    pump = fx.broker.subscribe(
+    const { broker, events, clock } = fx();
+    pump = broker.subscribe(
       PATH,
       async (message) => {
-        await runStageCallbacks({ registry, runs: fx.events.callbackRuns, clock: fx.clock }, { body: message.body, deliveryCount: message.deliveryCount, maxDeliveryCount: MAX_DELIVERIES });
+        await runStageCallbacks({ registry, runs: events.callbackRuns, clock }, { body: message.body, deliveryCount: message.deliveryCount, maxDeliveryCount: MAX_DELIVERIES });
       },
       { onError: () => undefined },
     );
@@ -76,21 +68,21 @@ describe('post-transition callback registry', () => {
         throw new Error('must not run for an assignment');
       },
     };
-    const registry = new CallbackRegistry().register(throws).register(hangs).register(counts).register(onlyOffers).register(stageSlaWatcher(fx.events.stageSla, fx.clock));
+    const registry = new CallbackRegistry().register(throws).register(hangs).register(counts).register(onlyOffers).register(stageSlaWatcher(fx().events.stageSla, fx().clock));
 
-    const stored = await fx.seed('app-1');
-    await publishOutbox(fx.deps(), stored.document);
+    const stored = await fx().seed('app-1');
+    await publishOutbox(fx().deps(), stored.document);
     startPump(registry);
 
-    await waitFor(() => fx.broker.counts(PATH).deadLetter === 1, 'the message to be dead-lettered');
+    await waitFor(() => fx().broker.counts(PATH).deadLetter === 1, 'the message to be dead-lettered');
     expect(calls.throws).toBe(MAX_DELIVERIES);
     expect(calls.hangs).toBe(MAX_DELIVERIES);
     expect(calls.aborted).toBe(MAX_DELIVERIES);
     expect(calls.counts).toEqual(['app-1:1']);
-    const [dead] = await fx.broker.peek(DEAD_LETTERS, 10);
+    const [dead] = await fx().broker.peek(DEAD_LETTERS, 10);
     expect(dead).toMatchObject({ messageId: 'app-1:1', deadLetterReason: 'MaxDeliveryCountExceeded' });
 
-    const runs = await fx.events.callbackRuns.forEvent('app-1', 'app-1:1');
+    const runs = await fx().events.callbackRuns.forEvent('app-1', 'app-1:1');
     const byName = Object.fromEntries(runs.map((run) => [run.callback, run]));
     expect(Object.keys(byName).sort()).toEqual(['always-throws', 'counts', 'hangs', 'stage-sla-watcher']);
     expect(byName['counts']).toMatchObject({ status: 'succeeded', attempt: 1 });
@@ -98,15 +90,15 @@ describe('post-transition callback registry', () => {
     expect(byName['always-throws']).toMatchObject({ status: 'dead_lettered', attempt: MAX_DELIVERIES, lastError: 'scoring service down' });
     expect(byName['hangs']).toMatchObject({ status: 'dead_lettered', attempt: MAX_DELIVERIES, lastError: 'timed out after 30 ms' });
 
-    expect(await metrics.counter('stageline.callbacks.outcomes', { callback: 'always-throws', outcome: 'failed' })).toBe(MAX_DELIVERIES);
-    expect(await metrics.counter('stageline.callbacks.outcomes', { callback: 'always-throws', outcome: 'dead_lettered' })).toBe(1);
-    expect(await metrics.counter('stageline.callbacks.outcomes', { callback: 'hangs', outcome: 'timed_out' })).toBe(MAX_DELIVERIES);
-    expect(await metrics.counter('stageline.callbacks.outcomes', { callback: 'counts', outcome: 'succeeded' })).toBe(1);
-    expect(await metrics.counter('stageline.callbacks.outcomes', { callback: 'counts', outcome: 'skipped' })).toBe(MAX_DELIVERIES - 1);
-    expect(await metrics.counter('stageline.callbacks.outcomes', { callback: 'only-offers' })).toBe(0);
+    expect(await metrics().counter('stageline.callbacks.outcomes', { callback: 'always-throws', outcome: 'failed' })).toBe(MAX_DELIVERIES);
+    expect(await metrics().counter('stageline.callbacks.outcomes', { callback: 'always-throws', outcome: 'dead_lettered' })).toBe(1);
+    expect(await metrics().counter('stageline.callbacks.outcomes', { callback: 'hangs', outcome: 'timed_out' })).toBe(MAX_DELIVERIES);
+    expect(await metrics().counter('stageline.callbacks.outcomes', { callback: 'counts', outcome: 'succeeded' })).toBe(1);
+    expect(await metrics().counter('stageline.callbacks.outcomes', { callback: 'counts', outcome: 'skipped' })).toBe(MAX_DELIVERIES - 1);
+    expect(await metrics().counter('stageline.callbacks.outcomes', { callback: 'only-offers' })).toBe(0);
 
     // The transition itself is untouched: the application still holds its stage as committed.
-    expect((await fx.applications.get('app-1'))!.document.stages[0]!.status).toBe('awaiting_candidate');
+    expect((await fx().applications.get('app-1'))!.document.stages[0]!.status).toBe('awaiting_candidate');
   });
 
   it('a callback that fails once succeeds on redelivery and the message completes', async () => {
@@ -119,38 +111,38 @@ describe('post-transition callback registry', () => {
         if (attempt === 1) throw new Error('first try fails');
       },
     };
-    const stored = await fx.seed('app-2');
-    await publishOutbox(fx.deps(), stored.document);
+    const stored = await fx().seed('app-2');
+    await publishOutbox(fx().deps(), stored.document);
     startPump(new CallbackRegistry().register(flaky));
-    await waitFor(async () => (await fx.events.callbackRuns.forEvent('app-2', 'app-2:1')).some((run) => run.status === 'succeeded'), 'the retry to succeed');
-    await waitFor(() => fx.broker.counts(PATH).locked === 0 && fx.broker.counts(PATH).active === 0, 'the message to complete');
+    await waitFor(async () => (await fx().events.callbackRuns.forEvent('app-2', 'app-2:1')).some((run) => run.status === 'succeeded'), 'the retry to succeed');
+    await waitFor(() => fx().broker.counts(PATH).locked === 0 && fx().broker.counts(PATH).active === 0, 'the message to complete');
     expect(attempts).toBe(2);
-    expect(fx.broker.counts(PATH).deadLetter).toBe(0);
-    expect(await fx.events.callbackRuns.forEvent('app-2', 'app-2:1')).toEqual([expect.objectContaining({ callback: 'flaky', status: 'succeeded', attempt: 2 })]);
+    expect(fx().broker.counts(PATH).deadLetter).toBe(0);
+    expect(await fx().events.callbackRuns.forEvent('app-2', 'app-2:1')).toEqual([expect.objectContaining({ callback: 'flaky', status: 'succeeded', attempt: 2 })]);
   });
 
   it('the stage-SLA watcher records how long the stage waited on the candidate and on the recruiter', async () => {
-    startPump(new CallbackRegistry().register(stageSlaWatcher(fx.events.stageSla, fx.clock)));
-    const stored = await fx.seed('app-3');
-    await publishOutbox(fx.deps(), stored.document);
-    fx.clock.advance(2 * 3_600_000);
-    const submitted = await fx.mutate('app-3', (document) => applyStageAction(document, 'app-3-st-1', 'submit', candidate, fx.clock.now(), { submission: { documentId: 'd', fileName: 'a.pdf', contentType: 'application/pdf', size: 10 } }).application);
-    await publishOutbox(fx.deps(), submitted.document);
-    fx.clock.advance(30 * 60_000);
-    const passed = await fx.mutate('app-3', (document) => applyStageAction(document, 'app-3-st-1', 'pass', recruiter, fx.clock.now()).application);
-    await publishOutbox(fx.deps(), passed.document);
+    startPump(new CallbackRegistry().register(stageSlaWatcher(fx().events.stageSla, fx().clock)));
+    const stored = await fx().seed('app-3');
+    await publishOutbox(fx().deps(), stored.document);
+    fx().clock.advance(2 * 3_600_000);
+    const submitted = await fx().mutate('app-3', (document) => applyStageAction(document, 'app-3-st-1', 'submit', candidate, fx().clock.now(), { submission: { documentId: 'd', fileName: 'a.pdf', contentType: 'application/pdf', size: 10 } }).application);
+    await publishOutbox(fx().deps(), submitted.document);
+    fx().clock.advance(30 * 60_000);
+    const passed = await fx().mutate('app-3', (document) => applyStageAction(document, 'app-3-st-1', 'pass', recruiter, fx().clock.now()).application);
+    await publishOutbox(fx().deps(), passed.document);
 
-    await waitFor(async () => (await fx.events.stageSla.get('app-3', 'app-3-st-1'))?.record.observations.length === 3, 'three observations');
-    const { record } = (await fx.events.stageSla.get('app-3', 'app-3-st-1'))!;
+    await waitFor(async () => (await fx().events.stageSla.get('app-3', 'app-3-st-1'))?.record.observations.length === 3, 'three observations');
+    const { record } = (await fx().events.stageSla.get('app-3', 'app-3-st-1'))!;
     expect(record.waitedMs).toEqual({ candidate: 2 * 3_600_000, recruiter: 30 * 60_000 });
     expect(record.waitingOn).toBeNull();
     expect(record.stageStatus).toBe('completed');
 
     const principal = { subject: 'rec-1', tenantId: 'acme', roles: ['recruiter' as const] };
-    const view = await readStageSla({ applications: fx.applications, stageSla: fx.events.stageSla, clock: fx.clock }, principal, 'app-3');
+    const view = await readStageSla({ applications: fx().applications, stageSla: fx().events.stageSla, clock: fx().clock }, principal, 'app-3');
     expect(view.stages).toEqual([expect.objectContaining({ stageId: 'app-3-st-1', stageType: 'assignment', waitedMs: { candidate: 2 * 3_600_000, recruiter: 30 * 60_000 }, waitingOn: null })]);
-    await expect(readStageSla({ applications: fx.applications, stageSla: fx.events.stageSla, clock: fx.clock }, { ...principal, tenantId: 'other' }, 'app-3')).rejects.toMatchObject({ code: 'APPLICATION.NOT_FOUND' });
-    await expect(readStageSla({ applications: fx.applications, stageSla: fx.events.stageSla, clock: fx.clock }, { subject: 'cand-1', tenantId: 'acme', roles: ['candidate'] }, 'app-3')).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    await expect(readStageSla({ applications: fx().applications, stageSla: fx().events.stageSla, clock: fx().clock }, { ...principal, tenantId: 'other' }, 'app-3')).rejects.toMatchObject({ code: 'APPLICATION.NOT_FOUND' });
+    await expect(readStageSla({ applications: fx().applications, stageSla: fx().events.stageSla, clock: fx().clock }, { subject: 'cand-1', tenantId: 'acme', roles: ['candidate'] }, 'app-3')).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
   });
 
   it('refuses a badly named, duplicate or unbounded callback', () => {

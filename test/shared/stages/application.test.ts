@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ActorRef } from '../../../shared/stages/actor.ts';
 import type { ApplicationDocument } from '../../../shared/stages/application.ts';
 import {
   addStage, addStageFeedback, applyStageAction, findStage, isClosed, newApplication, nextStageOrder, trimOutbox,
 } from '../../../shared/stages/application.ts';
 import { applicationDocumentSchema } from '../../../shared/stages/application.schema.ts';
-
-const T0 = '2025-03-01T09:00:00.000Z';
-const T1 = '2025-03-02T09:00:00.000Z';
-const T2 = '2025-03-03T09:00:00.000Z';
-const doc = { documentId: 'doc-1', fileName: 'a.pdf', contentType: 'application/pdf', size: 10 };
-const recruiter: ActorRef = { role: 'recruiter', id: 'rec-1' };
-const candidate: ActorRef = { role: 'candidate', id: 'cand-1' };
+import { candidate, doc, recruiter, T0, T1, T2 } from './stage-fixtures.ts';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {

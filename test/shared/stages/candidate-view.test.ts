@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ActorRef } from '../../../shared/stages/actor.ts';
 import type { ApplicationDocument } from '../../../shared/stages/application.ts';
 import { addStage, addStageFeedback, applyStageAction, newApplication } from '../../../shared/stages/application.ts';
 import { candidateApplicationView } from '../../../shared/stages/candidate-view.ts';
+import { candidate, doc, recruiter, T0, T1 } from './stage-fixtures.ts';
 
-const T0 = '2025-03-01T09:00:00.000Z';
-const T1 = '2025-03-02T09:00:00.000Z';
-const doc = { documentId: 'doc-1', fileName: 'a.pdf', contentType: 'application/pdf', size: 10 };
-const recruiter: ActorRef = { role: 'recruiter', id: 'rec-1' };
-const candidate: ActorRef = { role: 'candidate', id: 'cand-1' };
 const secrets = ['SECRET-NOTE', 'SECRET-FEEDBACK', 'SECRET-REASON', 'SECRET-HIDDEN', 'int-7', 'rev-7', 'acme-tenant', 'rec-9'];
 
 function pipeline(): ApplicationDocument {

@@ -4,13 +4,8 @@ import { createStage } from '../../../shared/stages/create-stage.ts';
 import type { CreateStageBody } from '../../../shared/stages/create-stage.schema.ts';
 import { applyAction } from '../../../shared/stages/stage-lifecycle.ts';
 import type { Stage } from '../../../shared/stages/stage.model.ts';
+import { candidate, doc, recruiter, T0, T1, T2 } from './stage-fixtures.ts';
 
-const T0 = '2025-03-01T09:00:00.000Z';
-const T1 = '2025-03-02T09:00:00.000Z';
-const T2 = '2025-03-03T09:00:00.000Z';
-const doc = { documentId: 'doc-1', fileName: 'cv.pdf', contentType: 'application/pdf', size: 2048 };
-const recruiter: ActorRef = { role: 'recruiter', id: 'rec-1' };
-const candidate: ActorRef = { role: 'candidate', id: 'cand-1' };
 const system: ActorRef = { role: 'system', id: 'calendar-sync' };
 
 function created(body: CreateStageBody): Stage {

@@ -4,10 +4,9 @@ import type { ActorRef, ActorRole } from '../../../shared/stages/actor.ts';
 import { feedbackInputSchema } from '../../../shared/stages/feedback.schema.ts';
 import { addFeedback, canSubmitFeedback } from '../../../shared/stages/stage-feedback.ts';
 import type { Stage, StageType } from '../../../shared/stages/stage.model.ts';
+import { doc, expectedStatuses, T0 } from './stage-fixtures.ts';
 
-const T0 = '2025-03-01T09:00:00.000Z';
 const NOW = '2025-03-10T12:00:00.000Z';
-const doc = { documentId: 'doc-1', fileName: 'a.pdf', contentType: 'application/pdf', size: 10 };
 const scorecard = { rating: 4, recommendation: 'yes', notes: 'Clear thinker' } as const;
 
 const dataFor: Record<StageType, Record<string, unknown>> = {
@@ -16,14 +15,6 @@ const dataFor: Record<StageType, Record<string, unknown>> = {
   offer: { offerLetter: doc },
   offer_accepted: { onboardingDocuments: [] },
   disqualified: { reason: 'x', notifyCandidate: false },
-};
-
-const statusesOf: Record<StageType, string[]> = {
-  live_interview: ['awaiting_candidate', 'scheduled', 'completed', 'cancelled'],
-  assignment: ['awaiting_candidate', 'awaiting_recruiter', 'completed', 'cancelled'],
-  offer: ['awaiting_candidate', 'accepted', 'declined', 'revoked', 'expired'],
-  offer_accepted: ['awaiting_candidate', 'completed'],
-  disqualified: ['completed'],
 };
 
 /** Independent expectation: where feedback is taken. */
@@ -57,7 +48,7 @@ function outcome(stage: Stage, actor: ActorRef): string {
 
 describe('feedback matrix: type × status × role', () => {
   const roles: ActorRole[] = ['candidate', 'recruiter', 'interviewer', 'admin', 'system'];
-  const cases = Object.entries(statusesOf).flatMap(([type, statuses]) =>
+  const cases = Object.entries(expectedStatuses).flatMap(([type, statuses]) =>
     statuses.flatMap((status) => roles.map((role) => [type as StageType, status, role] as const)),
   );
   it.each(cases)('%s in %s by %s', (type, status, role) => {

@@ -8,15 +8,9 @@ import { stageActions } from '../../../shared/stages/stage-action.schema.ts';
 import { allowedActions, applyAction } from '../../../shared/stages/stage-lifecycle.ts';
 import type { Stage, StageType } from '../../../shared/stages/stage.model.ts';
 import { stageSchema } from '../../../shared/stages/stage.model.ts';
+import { expectedStatuses } from './stage-fixtures.ts';
 
 /** Written out independently of the implementation. */
-const statusesOf: Record<StageType, readonly string[]> = {
-  live_interview: ['awaiting_candidate', 'scheduled', 'completed', 'cancelled'],
-  assignment: ['awaiting_candidate', 'awaiting_recruiter', 'completed', 'cancelled'],
-  offer: ['awaiting_candidate', 'accepted', 'declined', 'revoked', 'expired'],
-  offer_accepted: ['awaiting_candidate', 'completed'],
-  disqualified: ['completed'],
-};
 const terminal: Record<StageType, readonly string[]> = {
   live_interview: ['completed', 'cancelled'],
   assignment: ['completed', 'cancelled'],
@@ -95,7 +89,7 @@ describe('lifecycle properties', () => {
           try {
             const result = applyAction(stage, action, { role, id: `${role}-1` }, now, payload);
             expect(allowed).toContain(action);
-            expect(statusesOf[type]).toContain(result.stage.status);
+            expect(expectedStatuses[type]).toContain(result.stage.status);
             expect(terminal[type].includes(before.status) && result.stage.status !== before.status).toBe(false);
             expect(stageSchema.safeParse(result.stage).success).toBe(true);
             expect(result.event.stageStatus).toBe(result.stage.status);
@@ -112,7 +106,7 @@ describe('lifecycle properties', () => {
     );
     // The walk must actually explore: every non-initial status of every type is entered at least once.
     const entered = new Set([...reached].map((key) => key.split(':').slice(0, 2).join(':')));
-    for (const [type, statuses] of Object.entries(statusesOf)) {
+    for (const [type, statuses] of Object.entries(expectedStatuses)) {
       for (const status of statuses) if (status !== 'awaiting_candidate' && type !== 'disqualified') expect(entered).toContain(`${type}:${status}`);
     }
   });

@@ -5,22 +5,15 @@ import { stageActions } from '../../../shared/stages/stage-action.schema.ts';
 import { allowedActions, applyAction, deriveActionableBy } from '../../../shared/stages/stage-lifecycle.ts';
 import type { Stage, StageType } from '../../../shared/stages/stage.model.ts';
 import { stageSchema, stageStatuses } from '../../../shared/stages/stage.model.ts';
+import { expectedStatuses } from './stage-fixtures.ts';
 
 // ---------------------------------------------------------------------------------------------
-// The expectation, written independently of shared/stages: which statuses each type has, who has
-// the next move in each, which roles may ever take each action, and per situation which actions
-// lead where.
+// The expectation, written independently of shared/stages: which statuses each type has
+// (`expectedStatuses`, in stage-fixtures.ts), who has the next move in each, which roles may ever
+// take each action, and per situation which actions lead where.
 // ---------------------------------------------------------------------------------------------
 
 const roles: ActorRole[] = ['candidate', 'recruiter', 'interviewer', 'admin', 'system'];
-
-const expectedStatuses: Record<StageType, string[]> = {
-  live_interview: ['awaiting_candidate', 'scheduled', 'completed', 'cancelled'],
-  assignment: ['awaiting_candidate', 'awaiting_recruiter', 'completed', 'cancelled'],
-  offer: ['awaiting_candidate', 'accepted', 'declined', 'revoked', 'expired'],
-  offer_accepted: ['awaiting_candidate', 'completed'],
-  disqualified: ['completed'],
-};
 
 const expectedActionableBy: Record<StageType, Record<string, 'candidate' | 'recruiter' | null>> = {
   live_interview: { awaiting_candidate: 'candidate', scheduled: 'recruiter', completed: null, cancelled: null },

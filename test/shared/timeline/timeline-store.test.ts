@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../shared/auth/principal.ts';
 import { publishOutbox } from '../../../shared/events/publish-outbox.ts';
 import { addStage, addStageFeedback, applyStageAction } from '../../../shared/stages/application.ts';
@@ -6,31 +6,25 @@ import { appendToTimeline } from '../../../shared/timeline/append-to-timeline.ts
 import { readTimeline } from '../../../shared/timeline/read-timeline.ts';
 import type { TimelineEntry } from '../../../shared/timeline/timeline-entry.ts';
 import { verifyTimeline } from '../../../shared/timeline/verify-timeline.ts';
-import { candidate, recruiter, startEventFixture, submission, type EventFixture } from '../../e2e/support/event-fixtures.ts';
+import { candidate, recruiter, submission, useEventFixture } from '../../e2e/support/event-fixtures.ts';
 
 const staff: Principal = { subject: 'rec-1', tenantId: 'acme', roles: ['recruiter'] };
 const theCandidate: Principal = { subject: 'cand-1', tenantId: 'acme', roles: ['candidate'] };
 
 describe('timeline against the embedded Cosmos DB server', () => {
-  let fx: EventFixture;
-  beforeEach(async () => {
-    fx = await startEventFixture();
-  });
-  afterEach(async () => {
-    await fx.stop();
-  });
+  const fx = useEventFixture();
 
-  const deps = () => ({ applications: fx.applications, timeline: fx.events.timeline });
+  const deps = () => ({ applications: fx().applications, timeline: fx().events.timeline });
 
   /** app-1: visible assignment (created, submitted), hidden assignment (created), feedback on the visible one = 4 events. */
   async function publishedApplication(): Promise<void> {
-    await fx.seed('app-1', { submitted: true });
-    await fx.mutate('app-1', (document) => addStage(document, { type: 'assignment', visibleToCandidate: false, data: { instructions: 'internal' } }, recruiter, fx.clock.now(), 'hidden-st').application);
-    await fx.mutate('app-1', (document) =>
-      addStageFeedback(document, 'app-1-st-1', { rating: 4, recommendation: 'yes', notes: 'Solid work' }, { role: 'recruiter', id: 'rec-1' }, fx.clock.now(), 'fb-1').application,
+    await fx().seed('app-1', { submitted: true });
+    await fx().mutate('app-1', (document) => addStage(document, { type: 'assignment', visibleToCandidate: false, data: { instructions: 'internal' } }, recruiter, fx().clock.now(), 'hidden-st').application);
+    await fx().mutate('app-1', (document) =>
+      addStageFeedback(document, 'app-1-st-1', { rating: 4, recommendation: 'yes', notes: 'Solid work' }, { role: 'recruiter', id: 'rec-1' }, fx().clock.now(), 'fb-1').application,
     );
-    const stored = await fx.applications.get('app-1');
-    await publishOutbox(fx.deps(), stored!.document);
+    const stored = await fx().applications.get('app-1');
+    await publishOutbox(fx().deps(), stored!.document);
   }
 
   it('pages through the whole timeline for staff, oldest first, entries as stored', async () => {
@@ -55,7 +49,7 @@ describe('timeline against the embedded Cosmos DB server', () => {
     expect(JSON.stringify(page)).not.toMatch(/hash|rec-1|hidden-st|fb-1/);
 
     // A stage hidden later disappears from the candidate's timeline too.
-    await fx.mutate('app-1', (document) => ({ ...document, stages: document.stages.map((stage) => ({ ...stage, visibleToCandidate: false })) }));
+    await fx().mutate('app-1', (document) => ({ ...document, stages: document.stages.map((stage) => ({ ...stage, visibleToCandidate: false })) }));
     expect((await readTimeline(deps(), theCandidate, 'app-1', {})).items).toEqual([]);
   });
 
@@ -72,7 +66,7 @@ describe('timeline against the embedded Cosmos DB server', () => {
   it('verify reports the seq of an entry changed in the container, and a missing end', async () => {
     await publishedApplication();
     expect(await verifyTimeline(deps(), staff, 'app-1')).toEqual({ valid: true, entries: 4 });
-    const container = fx.cosmos.container('timeline');
+    const container = fx().cosmos.container('timeline');
     const { resource } = await container.item('app-1:3', 'app-1').read<Record<string, unknown> & { event: Record<string, unknown> }>();
     await container.item('app-1:3', 'app-1').replace({ ...resource!, event: { ...resource!.event, visibleToCandidate: true } });
     expect(await verifyTimeline(deps(), staff, 'app-1')).toEqual({ valid: false, entries: 4, firstBrokenSeq: 3 });
@@ -84,24 +78,24 @@ describe('timeline against the embedded Cosmos DB server', () => {
   });
 
   it('appending the same events again, or from two racing publishers, keeps one chained entry per event', async () => {
-    const stored = await fx.seed('app-2', { submitted: true });
-    const moved = applyStageAction(stored.document, 'app-2-st-1', 'pass', recruiter, fx.clock.now());
+    const stored = await fx().seed('app-2', { submitted: true });
+    const moved = applyStageAction(stored.document, 'app-2-st-1', 'pass', recruiter, fx().clock.now());
     const events = moved.application.outbox;
-    const [a, b] = await Promise.all([appendToTimeline(fx.events.timeline, events, '2025-03-03T10:00:00.000Z'), appendToTimeline(fx.events.timeline, events, '2025-03-03T10:00:01.000Z')]);
+    const [a, b] = await Promise.all([appendToTimeline(fx().events.timeline, events, '2025-03-03T10:00:00.000Z'), appendToTimeline(fx().events.timeline, events, '2025-03-03T10:00:01.000Z')]);
     expect(a.appended + b.appended).toBe(3);
     expect(a.appended + a.alreadyPresent).toBe(3);
-    const again = await appendToTimeline(fx.events.timeline, events.slice(1), '2025-03-03T11:00:00.000Z');
+    const again = await appendToTimeline(fx().events.timeline, events.slice(1), '2025-03-03T11:00:00.000Z');
     expect(again).toEqual({ appended: 0, alreadyPresent: 2 });
     const entries: TimelineEntry[] = [];
-    for await (const entry of fx.events.timeline.all('app-2')) entries.push(entry);
+    for await (const entry of fx().events.timeline.all('app-2')) entries.push(entry);
     expect(entries.map((entry) => entry.id)).toEqual(['app-2:1', 'app-2:2', 'app-2:3']);
     expect(entries[2]!.prevHash).toBe(entries[1]!.hash);
     expect(entries[1]!.prevHash).toBe(entries[0]!.hash);
   });
 
   it('refuses to append an event whose predecessor is not on the timeline', async () => {
-    const stored = await fx.seed('app-3', { submitted: true });
-    await expect(appendToTimeline(fx.events.timeline, stored.document.outbox.slice(1), fx.clock.now())).rejects.toThrow(/no entry 1/);
-    expect(await fx.events.timeline.get('app-3', 2)).toBeUndefined();
+    const stored = await fx().seed('app-3', { submitted: true });
+    await expect(appendToTimeline(fx().events.timeline, stored.document.outbox.slice(1), fx().clock.now())).rejects.toThrow(/no entry 1/);
+    expect(await fx().events.timeline.get('app-3', 2)).toBeUndefined();
   });
 });

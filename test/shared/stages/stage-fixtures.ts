@@ -1,0 +1,22 @@
+import type { ActorRef } from '../../../shared/stages/actor.ts';
+import type { StageType } from '../../../shared/stages/stage.model.ts';
+
+/** Test times, a day apart. */
+export const T0 = '2025-03-01T09:00:00.000Z';
+export const T1 = '2025-03-02T09:00:00.000Z';
+export const T2 = '2025-03-03T09:00:00.000Z';
+
+/** A verified document: an offer letter, a submission, an artifact, an onboarding document. */
+export const doc = { documentId: 'doc-1', fileName: 'a.pdf', contentType: 'application/pdf', size: 10 };
+
+export const recruiter: ActorRef = { role: 'recruiter', id: 'rec-1' };
+export const candidate: ActorRef = { role: 'candidate', id: 'cand-1' };
+
+/** Every status a stage of each type can be in, written out independently of shared/stages. */
+export const expectedStatuses: Record<StageType, readonly string[]> = {
+  live_interview: ['awaiting_candidate', 'scheduled', 'completed', 'cancelled'],
+  assignment: ['awaiting_candidate', 'awaiting_recruiter', 'completed', 'cancelled'],
+  offer: ['awaiting_candidate', 'accepted', 'declined', 'revoked', 'expired'],
+  offer_accepted: ['awaiting_candidate', 'completed'],
+  disqualified: ['completed'],
+};
