@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
+import { generateLoopbackCertificate, isIpAddress } from '../tls/loopback-certificate.ts';
 
 export interface ServerCertificate {
   readonly certificatePath: string;
@@ -25,28 +25,10 @@ export async function loadOrCreateCertificate(directory: string, host: string): 
     const certificatePem = readFileSync(certificatePath, 'utf8');
     if (isUsable(certificatePem, host)) return { certificatePath, certificatePem, keyPem: readFileSync(keyPath, 'utf8') };
   }
-  const altNames: { type: 2 | 7; value?: string; ip?: string }[] = [
-    { type: 2, value: 'localhost' },
-    { type: 7, ip: '127.0.0.1' },
-  ];
-  if (host !== 'localhost' && host !== '127.0.0.1') altNames.push(isIpAddress(host) ? { type: 7, ip: host } : { type: 2, value: host });
-  const notBeforeDate = new Date(Date.now() - 60_000);
-  const pems = await generate([{ name: 'commonName', value: 'Stageline local Cosmos DB' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate: new Date(notBeforeDate.getTime() + VALIDITY_DAYS * 24 * 3600 * 1000),
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames },
-    ],
-  });
-  writeAtomically(keyPath, pems.private);
-  writeAtomically(certificatePath, pems.cert);
-  return { certificatePath, certificatePem: pems.cert, keyPem: pems.private };
+  const pems = await generateLoopbackCertificate({ commonName: 'Stageline local Cosmos DB', validityDays: VALIDITY_DAYS, extraNames: [host] });
+  writeAtomically(keyPath, pems.keyPem);
+  writeAtomically(certificatePath, pems.certificatePem);
+  return { certificatePath, ...pems };
 }
 
 function isUsable(pem: string, host: string): boolean {
@@ -58,10 +40,6 @@ function isUsable(pem: string, host: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isIpAddress(value: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(value) || value.includes(':');
 }
 
 function writeAtomically(path: string, content: string): void {
