@@ -4,7 +4,8 @@ import type { FeedChange, LocalChangeFeed } from './local-change-feed.ts';
 export interface CosmosTriggerRetry {
   /** Retries after the first failure; -1 retries forever. */
   readonly maxRetryCount: number;
-  readonly delayMs: number;
+  /** A fixed delay, or the delay before retry `retryIndex` (0-based), e.g. exponential backoff. */
+  readonly delayMs: number | ((retryIndex: number) => number);
 }
 
 export interface CosmosTriggerOptions {
@@ -114,8 +115,9 @@ export async function startCosmosTrigger(options: CosmosTriggerOptions): Promise
           log(`${label} the function failed on ${documents.length} document(s) (${range}) after ${retries} retries: the batch is skipped. ${reason}`);
           return 'skipped';
         }
-        log(`${label} the function failed (${reason}); retry ${retries + 1}${retry.maxRetryCount === -1 ? '' : ` of ${retry.maxRetryCount}`} in ${retry.delayMs} ms`);
-        await sleep(retry.delayMs, false);
+        const delayMs = typeof retry.delayMs === 'function' ? retry.delayMs(retries) : retry.delayMs;
+        log(`${label} the function failed (${reason}); retry ${retries + 1}${retry.maxRetryCount === -1 ? '' : ` of ${retry.maxRetryCount}`} in ${delayMs} ms`);
+        await sleep(delayMs, false);
         if (closed) return 'interrupted';
       }
     }

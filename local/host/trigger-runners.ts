@@ -89,7 +89,7 @@ export async function startTriggers(options: TriggerRunnerOptions): Promise<Trig
           feedPollDelayMs: typeof trigger.feedPollDelay === 'number' ? trigger.feedPollDelay : 5000,
           maxItemsPerInvocation: typeof trigger.maxItemsPerInvocation === 'number' ? trigger.maxItemsPerInvocation : 100,
           startFromBeginning: trigger.startFromBeginning === true,
-          ...(retry ? { retry: { maxRetryCount: retry.maxRetryCount, delayMs: retryDelayMs(retry, 0) } } : {}),
+          ...(retry ? { retry: { maxRetryCount: retry.maxRetryCount, delayMs: (retryIndex: number) => retryDelayMs(retry, retryIndex) } } : {}),
           handler: async (documents) => {
             await fn.handler(documents, createInvocationContext({ fn, log, triggerMetadata: {} }));
           },

@@ -108,6 +108,23 @@ describe('local Cosmos DB trigger runner', () => {
     expect(logs.filter((line) => line.includes('retry'))).toHaveLength(2);
   });
 
+  it('asks a retry policy for each retry\'s delay (exponential backoff), in order', async () => {
+    const asked: number[] = [];
+    let calls = 0;
+    const runner = await start({
+      retry: { maxRetryCount: 3, delayMs: (retryIndex) => (asked.push(retryIndex), 2 ** retryIndex) },
+      handler: async () => {
+        calls += 1;
+        if (calls <= 3) throw new Error('transient');
+      },
+    });
+    await cosmos.container('applications').items.create({ id: 'backoff', applicationId: 'app-1' });
+    runner.poke();
+    await waitFor(() => calls === 4, 'three retries, then success');
+    expect(asked).toEqual([0, 1, 2]);
+    expect(logs.filter((line) => line.includes('retry')).map((line) => /in (\d+) ms/.exec(line)?.[1])).toEqual(['1', '2', '4']);
+  });
+
   it('with a retry policy, gives up after maxRetryCount and moves on', async () => {
     let calls = 0;
     const runner = await start({
