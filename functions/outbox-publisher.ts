@@ -1,6 +1,6 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { systemClock } from '../shared/platform/clock.ts';
-import { publishChangedOutboxes } from '../shared/events/publish-changed-outboxes.ts';
+import { publishChangedOutboxes } from '../shared/events/use-cases/publish-changed-outboxes.ts';
 import { services } from './app-services.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { systemClock } from '../shared/platform/clock.ts';
-import { sweepStrandedOutboxes } from '../shared/events/sweep-stranded-outboxes.ts';
+import { sweepStrandedOutboxes } from '../shared/events/use-cases/sweep-stranded-outboxes.ts';
 import { services } from './app-services.ts';
 
 /** Every minute: republishes outboxes holding events committed more than a minute ago. */

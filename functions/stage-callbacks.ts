@@ -1,9 +1,9 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { systemClock } from '../shared/platform/clock.ts';
 import { topics } from '../shared/platform/messaging-entities.ts';
-import { readStageSla } from '../shared/events/callbacks/read-stage-sla.ts';
-import { runStageCallbacks } from '../shared/events/callbacks/run-stage-callbacks.ts';
-import { applicationSlaViewSchema } from '../shared/events/callbacks/stage-sla-api.schema.ts';
+import { readStageSla } from '../shared/events/use-cases/read-stage-sla.ts';
+import { runStageCallbacks } from '../shared/events/use-cases/run-stage-callbacks.ts';
+import { applicationSlaViewSchema } from '../shared/events/api/stage-sla-api.schema.ts';
 import { services } from './app-services.ts';
 import { registerRoute } from './http/register-route.ts';
 import { defineApplicationRead, staffOnly } from './http/route-definition.ts';

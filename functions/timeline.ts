@@ -1,6 +1,6 @@
-import { chainVerificationSchema, timelinePageQuerySchema, timelinePageSchema } from '../shared/timeline/timeline-api.schema.ts';
-import { readTimeline } from '../shared/timeline/read-timeline.ts';
-import { verifyTimeline } from '../shared/timeline/verify-timeline.ts';
+import { chainVerificationSchema, timelinePageQuerySchema, timelinePageSchema } from '../shared/timeline/api/timeline-api.schema.ts';
+import { readTimeline } from '../shared/timeline/use-cases/read-timeline.ts';
+import { verifyTimeline } from '../shared/timeline/use-cases/verify-timeline.ts';
 import { services } from './app-services.ts';
 import { registerRoute } from './http/register-route.ts';
 import { defineApplicationRead, staffOnly } from './http/route-definition.ts';

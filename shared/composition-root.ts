@@ -1,19 +1,19 @@
 import type { CosmosClient, Database } from '@azure/cosmos';
 import type { AppConfig } from './platform/config.ts';
-import { createCosmosClient } from './platform/cosmos-client.ts';
+import { createCosmosClient } from './platform/cosmos/cosmos-client.ts';
 import { azureCredential } from './platform/azure-credential.ts';
 import type { HealthCheck } from './platform/health.ts';
-import type { BlobStore } from './documents/blob-store.port.ts';
-import { AzureBlobStore } from './documents/azure-blob-store.adapter.ts';
-import type { MessageBus } from './events/message-bus.port.ts';
-import { ServiceBusMessageBus } from './events/service-bus-message-bus.adapter.ts';
-import { DYNAMIC_STAGES_FLAG, type FeatureGate } from './flags/feature-gate.port.ts';
-import { FileFeatureGate } from './flags/file-feature-gate.adapter.ts';
-import { AppConfigurationFeatureGate } from './flags/app-configuration-feature-gate.adapter.ts';
-import { checkCalendarReachable } from './scheduling/calendar-reachability.ts';
-import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.ts';
-import { createStageServices, type StageServices } from './stages/stage-services.ts';
-import { buildEventServices, type EventServices } from './events/event-services.ts';
+import type { BlobStore } from './documents/ports/blob-store.port.ts';
+import { AzureBlobStore } from './documents/adapters/azure-blob-store.adapter.ts';
+import type { MessageBus } from './events/ports/message-bus.port.ts';
+import { ServiceBusMessageBus } from './events/adapters/service-bus-message-bus.adapter.ts';
+import { DYNAMIC_STAGES_FLAG, type FeatureGate } from './flags/ports/feature-gate.port.ts';
+import { FileFeatureGate } from './flags/adapters/file-feature-gate.adapter.ts';
+import { AppConfigurationFeatureGate } from './flags/adapters/app-configuration-feature-gate.adapter.ts';
+import { checkCalendarReachable } from './scheduling/adapters/google-calendar-reachability.ts';
+import { createTokenVerifier, type TokenVerifier } from './auth/adapters/jose-token-verifier.adapter.ts';
+import { createStageServices, type StageServices } from './stages/stages.module.ts';
+import { buildEventServices, type EventServices } from './events/events.module.ts';
 import { systemClock } from './platform/clock.ts';
 
 /** Everything the entry points need, built once from configuration. */

@@ -1,7 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
-import type { Principal } from '../../shared/auth/principal.ts';
+import type { Principal } from '../../shared/auth/domain/principal.ts';
 import { DomainError } from '../../shared/platform/errors.ts';
-import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint, runIdempotent } from '../../shared/platform/idempotency.ts';
+import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint, runIdempotent } from '../../shared/platform/idempotency/idempotency.ts';
 import { services } from '../app-services.ts';
 
 /** A success answer as stored for replays. */

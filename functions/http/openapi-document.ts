@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { errorCatalogue, type ErrorCode } from '../../shared/platform/errors.ts';
-import { batchBodySchema, createApplicationBodySchema } from '../../shared/stages/application-query.schema.ts';
+import { batchBodySchema, createApplicationBodySchema } from '../../shared/stages/api/application-requests.schema.ts';
 import {
   applicationPageSchema, applicationViewSchema, batchResultSchema, candidateApplicationViewSchema, candidateStageViewSchema,
   feedbackResponseSchema, staffApplicationViewSchema, staffStageViewSchema, stageResponseSchema,
-} from '../../shared/stages/application-view.schema.ts';
-import { createStageBodySchema } from '../../shared/stages/create-stage.schema.ts';
-import { feedbackInputSchema } from '../../shared/stages/feedback.schema.ts';
-import { actionPayloadSchemas, stageActions } from '../../shared/stages/stage-action.schema.ts';
+} from '../../shared/stages/api/application-views.schema.ts';
+import { createStageBodySchema } from '../../shared/stages/domain/create-stage.schema.ts';
+import { feedbackInputSchema } from '../../shared/stages/domain/feedback.schema.ts';
+import { actionPayloadSchemas, stageActions } from '../../shared/stages/domain/stage-action.schema.ts';
 import { statusOf } from './problem.ts';
 import { errorCodesOf, type RouteDefinition } from './route-definition.ts';
 import { registeredRoutes } from './register-route.ts';

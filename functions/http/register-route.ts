@@ -1,7 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
-import type { Principal } from '../../shared/auth/principal.ts';
-import { parseOrThrow } from '../../shared/stages/validation.ts';
+import type { Principal } from '../../shared/auth/domain/principal.ts';
+import { parseOrThrow } from '../../shared/platform/validation.ts';
 import { endpoint } from './endpoint.ts';
 import { withIdempotency, type RouteResult } from './idempotency.ts';
 import { authorise, parseJsonBody, parseParams, parseQuery } from './request-input.ts';

@@ -1,9 +1,9 @@
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
-import type { Principal } from '../../shared/auth/principal.ts';
+import type { Principal } from '../../shared/auth/domain/principal.ts';
 import { DomainError } from '../../shared/platform/errors.ts';
-import { actorFor, isPermitted } from '../../shared/stages/stage-access.ts';
-import { parseOrThrow } from '../../shared/stages/validation.ts';
+import { actorFor, isPermitted } from '../../shared/auth/domain/permissions.ts';
+import { parseOrThrow } from '../../shared/platform/validation.ts';
 import { services } from '../app-services.ts';
 import type { RouteDefinition } from './route-definition.ts';
 

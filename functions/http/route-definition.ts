@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorCode } from '../../shared/platform/errors.ts';
-import { applicationPathSchema } from '../../shared/stages/application-query.schema.ts';
-import type { StageOperation } from '../../shared/stages/stage-access.ts';
+import { applicationPathSchema } from '../../shared/stages/api/application-requests.schema.ts';
+import type { StageOperation } from '../../shared/auth/domain/permissions.ts';
 
 /** One success answer of a route: status, what it means, and its body's schema. */
 export interface RouteResponse {

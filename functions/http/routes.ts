@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import {
   actionPathSchema, applicationPathSchema, batchBodySchema, createApplicationBodySchema, listApplicationsQuerySchema, stagePathSchema,
-} from '../../shared/stages/application-query.schema.ts';
+} from '../../shared/stages/api/application-requests.schema.ts';
 import {
   applicationPageSchema, applicationViewSchema, batchResultSchema, feedbackResponseSchema, stageResponseSchema,
-} from '../../shared/stages/application-view.schema.ts';
-import { createStageBodySchema } from '../../shared/stages/create-stage.schema.ts';
-import { feedbackInputSchema } from '../../shared/stages/feedback.schema.ts';
+} from '../../shared/stages/api/application-views.schema.ts';
+import { createStageBodySchema } from '../../shared/stages/domain/create-stage.schema.ts';
+import { feedbackInputSchema } from '../../shared/stages/domain/feedback.schema.ts';
 import { defineApplicationRead, defineRoute, type RouteDefinition } from './route-definition.ts';
 
 /** Any action payload: its shape depends on the action (see the `ActionPayload*` schemas). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OutgoingMessage } from '../../shared/events/message-bus.port.ts';
+import type { OutgoingMessage } from '../../shared/events/ports/message-bus.port.ts';
 import { BrokerError } from './broker-errors.ts';
 import { BrokerJournal } from './broker-journal.ts';
 import { BrokerState, MAX_DELIVERY_COUNT_EXCEEDED, duplicateOf, matchesFilter, type SendTarget } from './broker-state.ts';

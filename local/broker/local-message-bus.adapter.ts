@@ -1,4 +1,4 @@
-import type { MessageBus, OutgoingMessage } from '../../shared/events/message-bus.port.ts';
+import type { MessageBus, OutgoingMessage } from '../../shared/events/ports/message-bus.port.ts';
 import type { QueueName, TopicName } from '../../shared/platform/messaging-entities.ts';
 import { BrokerError } from './broker-errors.ts';
 import type { LocalBroker } from './local-broker.ts';

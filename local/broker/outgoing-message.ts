@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../../shared/events/message-bus.port.ts';
+import type { OutgoingMessage } from '../../shared/events/ports/message-bus.port.ts';
 import { BrokerError } from './broker-errors.ts';
 import type { StoredMessage } from './journal-records.ts';
 import { encodeBody } from './message-body-codec.ts';

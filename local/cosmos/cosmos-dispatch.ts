@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { routeRequest, type AccountModel, type JsonObject, type LibraryRequest, type LibraryResponse } from './cosmos-library.ts';
-import { headerIsTrue, isBatch, keepContentsOnReplace, rememberDocuments, settleBatch, withBatchPartitionKey } from './cosmos-package-fixes.ts';
+import { headerIsTrue, isBatch, keepContentsOnReplace, rememberDocuments, settleBatch, withBatchPartitionKey } from './cosmos-azure-parity.ts';
 import { partitionScopedAccount } from './cosmos-partition-scope.ts';
 
 /** One request to the local Cosmos DB account, with its body already read. */

@@ -1,5 +1,5 @@
 import type { CosmosRequest, CosmosResponse } from './cosmos-dispatch.ts';
-import { headerIsTrue, isBatch } from './cosmos-package-fixes.ts';
+import { headerIsTrue, isBatch } from './cosmos-azure-parity.ts';
 import { partitionKeyOf, type AccountModel, type JsonObject } from './cosmos-library.ts';
 
 /**

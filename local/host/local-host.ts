@@ -6,7 +6,7 @@ import { containers } from '../../shared/platform/cosmos-containers.ts';
 import { queues, topics } from '../../shared/platform/messaging-entities.ts';
 import { loadConfig } from '../../shared/platform/config.ts';
 import { buildServices, type Services } from '../../shared/composition-root.ts';
-import { DYNAMIC_STAGES_FLAG } from '../../shared/flags/feature-gate.port.ts';
+import { DYNAMIC_STAGES_FLAG } from '../../shared/flags/ports/feature-gate.port.ts';
 import { installServices, uninstallServices } from '../../functions/app-services.ts';
 import { startCosmosServer } from '../cosmos/cosmos-server.ts';
 import { startAzurite } from '../azurite/azurite-launcher.ts';

@@ -4,7 +4,7 @@ import type { LocalBroker } from '../broker/local-broker.ts';
 import { toServiceBusTriggerInput } from '../broker/service-bus-trigger-input.ts';
 import type { LocalChangeFeed } from '../cosmos/local-change-feed.ts';
 import { startCosmosTrigger } from '../cosmos/cosmos-trigger-runner.ts';
-import { createCosmosClient } from '../../shared/platform/cosmos-client.ts';
+import { createCosmosClient } from '../../shared/platform/cosmos/cosmos-client.ts';
 import { startTimerTrigger } from './timer-trigger.ts';
 import { startBlobTrigger } from './blob-trigger.ts';
 import type { RegisteredFunction } from './function-registry.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutgoingMessage } from '../../shared/events/message-bus.port.ts';
-import type { TimelineEntry } from '../../shared/timeline/timeline-entry.ts';
+import type { OutgoingMessage } from '../../shared/events/ports/message-bus.port.ts';
+import type { TimelineEntry } from '../../shared/timeline/domain/timeline-entry.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { assignmentSubmission, stageApi, type StageApi } from './support/stage-api.ts';
 import { until } from './support/until.ts';

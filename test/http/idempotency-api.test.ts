@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idempotencyRecordKey } from '../../shared/platform/idempotency.ts';
+import { idempotencyRecordKey } from '../../shared/platform/idempotency/idempotency.ts';
 import { startApiStack, type ApiStack } from '../support/stage-api.ts';
 
 describe('Idempotency-Key on POST routes', () => {

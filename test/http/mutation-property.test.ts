@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevRole } from '../../local/dev-issuer.ts';
-import { stageActions } from '../../shared/stages/stage-action.schema.ts';
-import { stageTypes } from '../../shared/stages/stage.model.ts';
+import { stageActions } from '../../shared/stages/domain/stage-action.schema.ts';
+import { stageTypes } from '../../shared/stages/domain/stage.model.ts';
 import { offerLetter, startApiStack, type ApiStack } from '../support/stage-api.ts';
 
 /**

@@ -4,8 +4,8 @@ import { errorCodesOf } from '../../functions/http/route-definition.ts';
 import { documentedRoutes } from '../../functions/http/openapi-document.ts';
 import { statusOf } from '../../functions/http/problem.ts';
 import { functionRegistry } from '../../local/host/function-registry.ts';
-import { createStageBodySchema } from '../../shared/stages/create-stage.schema.ts';
-import { stageActions } from '../../shared/stages/stage-action.schema.ts';
+import { createStageBodySchema } from '../../shared/stages/domain/create-stage.schema.ts';
+import { stageActions } from '../../shared/stages/domain/stage-action.schema.ts';
 import { startApiStack, type ApiStack } from '../support/stage-api.ts';
 
 type Json = Record<string, any>;

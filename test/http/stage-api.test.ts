@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   applicationPageSchema, applicationViewSchema, batchResultSchema, feedbackResponseSchema, stageResponseSchema,
-} from '../../shared/stages/application-view.schema.ts';
+} from '../../shared/stages/api/application-views.schema.ts';
 import { offerLetter, startApiStack, type ApiStack } from '../support/stage-api.ts';
 
 describe('stage API through the local host', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCosmosClient } from '../../shared/platform/cosmos-client.ts';
+import { createCosmosClient } from '../../shared/platform/cosmos/cosmos-client.ts';
 import { DATABASE, localCosmosForEachTest } from './cosmos-support/cosmos-fixtures.ts';
 
 describe('createCosmosClient', () => {

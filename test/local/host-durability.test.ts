@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCosmosClient } from '../../shared/platform/cosmos-client.ts';
+import { createCosmosClient } from '../../shared/platform/cosmos/cosmos-client.ts';
 import { startHostProcess } from '../support/host-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'stageline-durability-'));

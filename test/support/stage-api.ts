@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { ItemDefinition } from '@azure/cosmos';
-import { DYNAMIC_STAGES_FLAG } from '../../shared/flags/feature-gate.port.ts';
+import { DYNAMIC_STAGES_FLAG } from '../../shared/flags/ports/feature-gate.port.ts';
 import type { DevRole } from '../../local/dev-issuer.ts';
 import { waitFor } from '../local/cosmos-support/cosmos-fixtures.ts';
 import { startTestStack, type TestStack } from './local-stack.ts';

@@ -1,13 +1,13 @@
 import type { Container, ItemDefinition } from '@azure/cosmos';
-import type { Principal, Role } from '../../shared/auth/principal.ts';
-import type { FeatureGate, FlagState } from '../../shared/flags/feature-gate.port.ts';
+import type { Principal, Role } from '../../shared/auth/domain/principal.ts';
+import type { FeatureGate, FlagState } from '../../shared/flags/ports/feature-gate.port.ts';
 import { systemClock } from '../../shared/platform/clock.ts';
 import { DomainError } from '../../shared/platform/errors.ts';
-import { CosmosIdempotencyStore } from '../../shared/platform/idempotency-cosmos-store.adapter.ts';
-import { BatchService } from '../../shared/stages/batch.service.ts';
-import { CosmosApplicationRepository } from '../../shared/stages/cosmos-application-repository.adapter.ts';
-import { CosmosRequestMeter } from '../../shared/stages/cosmos-request-meter.ts';
-import { StageService } from '../../shared/stages/stage.service.ts';
+import { CosmosIdempotencyStore } from '../../shared/platform/idempotency/cosmos-idempotency-store.adapter.ts';
+import { BatchService } from '../../shared/stages/use-cases/run-batch.ts';
+import { CosmosApplicationRepository } from '../../shared/stages/adapters/cosmos-application-repository.adapter.ts';
+import { CosmosRequestMeter } from '../../shared/platform/cosmos/cosmos-request-meter.ts';
+import { StageService } from '../../shared/stages/use-cases/stage-use-cases.ts';
 import { startLocalCosmos, tempDirectory, type LocalCosmos, type TempDirectory } from '../local/cosmos-support/cosmos-fixtures.ts';
 
 /** A feature gate the test flips: `on`, `off`, or `unavailable`. */

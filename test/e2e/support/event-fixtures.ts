@@ -1,15 +1,15 @@
 import { LocalBroker } from '../../../local/broker/local-broker.ts';
 import { LocalBrokerMessageBus } from '../../../local/broker/local-message-bus.adapter.ts';
 import type { BrokerMessage } from '../../../local/broker/broker-types.ts';
-import { buildEventServices, type EventServices } from '../../../shared/events/event-services.ts';
-import type { PublishOutboxDeps } from '../../../shared/events/publish-outbox.ts';
+import { buildEventServices, type EventServices } from '../../../shared/events/events.module.ts';
+import type { PublishOutboxDeps } from '../../../shared/events/use-cases/publish-outbox.ts';
 import type { Clock } from '../../../shared/platform/clock.ts';
 import { queues, topics } from '../../../shared/platform/messaging-entities.ts';
-import { addStage, applyStageAction, newApplication } from '../../../shared/stages/application.ts';
-import type { ApplicationDocument } from '../../../shared/stages/application.schema.ts';
-import type { ActorRef } from '../../../shared/stages/actor.ts';
-import type { StoredApplication } from '../../../shared/stages/application-repository.port.ts';
-import { CosmosApplicationRepository } from '../../../shared/stages/cosmos-application-repository.adapter.ts';
+import { addStage, applyStageAction, newApplication } from '../../../shared/stages/domain/application.ts';
+import type { ApplicationDocument } from '../../../shared/stages/domain/application.schema.ts';
+import type { ActorRef } from '../../../shared/auth/domain/actor.ts';
+import type { StoredApplication } from '../../../shared/stages/ports/application-repository.port.ts';
+import { CosmosApplicationRepository } from '../../../shared/stages/adapters/cosmos-application-repository.adapter.ts';
 import { startLocalCosmos, tempDirectory, type LocalCosmos, type TempDirectory } from '../../local/cosmos-support/cosmos-fixtures.ts';
 import { useResource } from '../../support/use-resource.ts';
 

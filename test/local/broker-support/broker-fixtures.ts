@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { QueueDefinition, TopicDefinition } from '../../../shared/platform/messaging-entities.ts';
-import type { OutgoingMessage } from '../../../shared/events/message-bus.port.ts';
+import type { OutgoingMessage } from '../../../shared/events/ports/message-bus.port.ts';
 import { LocalBroker } from '../../../local/broker/local-broker.ts';
 import type { LocalBrokerOptions } from '../../../local/broker/broker-types.ts';
 

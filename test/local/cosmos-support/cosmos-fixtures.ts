@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Container, CosmosClient, Database } from '@azure/cosmos';
 import { afterEach, beforeEach } from 'vitest';
 import { startCosmosServer, type CosmosServer, type CosmosServerOptions } from '../../../local/cosmos/cosmos-server.ts';
-import { createCosmosClient } from '../../../shared/platform/cosmos-client.ts';
+import { createCosmosClient } from '../../../shared/platform/cosmos/cosmos-client.ts';
 import { containers } from '../../../shared/platform/cosmos-containers.ts';
 
 export const DATABASE = 'stageline';

@@ -4,7 +4,7 @@
  * through the real client, printing `ack <index>` after each acknowledged write, until it is killed.
  */
 import { startCosmosServer } from '../../../local/cosmos/cosmos-server.ts';
-import { createCosmosClient } from '../../../shared/platform/cosmos-client.ts';
+import { createCosmosClient } from '../../../shared/platform/cosmos/cosmos-client.ts';
 import { containers } from '../../../shared/platform/cosmos-containers.ts';
 import { writerOperation } from './writer-operations.ts';
 

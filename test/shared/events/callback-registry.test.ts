@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Subscription } from '../../../local/broker/broker-types.ts';
-import { CallbackRegistry, type PostTransitionCallback } from '../../../shared/events/callbacks/callback-registry.ts';
-import { readStageSla } from '../../../shared/events/callbacks/read-stage-sla.ts';
-import { runStageCallbacks } from '../../../shared/events/callbacks/run-stage-callbacks.ts';
-import { stageSlaWatcher } from '../../../shared/events/callbacks/stage-sla-watcher.callback.ts';
-import { publishOutbox } from '../../../shared/events/publish-outbox.ts';
-import { applyStageAction } from '../../../shared/stages/application.ts';
+import { CallbackRegistry, type PostTransitionCallback } from '../../../shared/events/domain/callback-registry.ts';
+import { readStageSla } from '../../../shared/events/use-cases/read-stage-sla.ts';
+import { runStageCallbacks } from '../../../shared/events/use-cases/run-stage-callbacks.ts';
+import { stageSlaWatcher } from '../../../shared/events/use-cases/stage-sla-watcher.callback.ts';
+import { publishOutbox } from '../../../shared/events/use-cases/publish-outbox.ts';
+import { applyStageAction } from '../../../shared/stages/domain/application.ts';
 import { candidate, recruiter, useEventFixture } from '../../e2e/support/event-fixtures.ts';
 import { useTestMetrics } from '../../e2e/support/test-metrics.ts';
 import { waitFor } from '../../local/cosmos-support/cosmos-fixtures.ts';

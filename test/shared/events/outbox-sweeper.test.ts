@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { publishChangedOutboxes } from '../../../shared/events/publish-changed-outboxes.ts';
-import { sweepStrandedOutboxes } from '../../../shared/events/sweep-stranded-outboxes.ts';
-import type { MessageBus } from '../../../shared/events/message-bus.port.ts';
+import { publishChangedOutboxes } from '../../../shared/events/use-cases/publish-changed-outboxes.ts';
+import { sweepStrandedOutboxes } from '../../../shared/events/use-cases/sweep-stranded-outboxes.ts';
+import type { MessageBus } from '../../../shared/events/ports/message-bus.port.ts';
 import { TOPIC_SUBSCRIPTIONS, useEventFixture } from '../../e2e/support/event-fixtures.ts';
 import { useTestMetrics } from '../../e2e/support/test-metrics.ts';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CloudEvent } from 'cloudevents';
-import { publishOutbox } from '../../../shared/events/publish-outbox.ts';
-import { notificationMessageSchema } from '../../../shared/events/notification-message.schema.ts';
-import { applyStageAction } from '../../../shared/stages/application.ts';
-import type { ApplicationRepository } from '../../../shared/stages/application-repository.port.ts';
-import { verifyApplicationTimeline } from '../../../shared/timeline/verify-timeline.ts';
-import type { TimelineEntry } from '../../../shared/timeline/timeline-entry.ts';
+import { publishOutbox } from '../../../shared/events/use-cases/publish-outbox.ts';
+import { notificationMessageSchema } from '../../../shared/events/api/notification-message.schema.ts';
+import { applyStageAction } from '../../../shared/stages/domain/application.ts';
+import type { ApplicationRepository } from '../../../shared/stages/ports/application-repository.port.ts';
+import { verifyApplicationTimeline } from '../../../shared/timeline/use-cases/verify-timeline.ts';
+import type { TimelineEntry } from '../../../shared/timeline/domain/timeline-entry.ts';
 import { allDocuments } from '../../local/cosmos-support/cosmos-fixtures.ts';
 import { candidate, recruiter, submission, TOPIC_SUBSCRIPTIONS, useEventFixture } from '../../e2e/support/event-fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloudEvent } from 'cloudevents';
-import { parseStageCloudEvent, toStageCloudEvent } from '../../../shared/events/stage-cloud-event.ts';
-import type { OutboxEvent } from '../../../shared/stages/application.schema.ts';
+import { parseStageCloudEvent, toStageCloudEvent } from '../../../shared/events/domain/stage-cloud-event.ts';
+import type { OutboxEvent } from '../../../shared/stages/domain/application.schema.ts';
 
 const event: OutboxEvent = {
   id: 'app-1:3',

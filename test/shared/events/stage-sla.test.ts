@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { observeStageEvent, type StageSlaRecord } from '../../../shared/events/callbacks/stage-sla.ts';
-import type { StageEventNotice } from '../../../shared/events/stage-cloud-event.ts';
+import { observeStageEvent, type StageSlaRecord } from '../../../shared/events/domain/stage-sla.ts';
+import type { StageEventNotice } from '../../../shared/events/domain/stage-cloud-event.ts';
 
 const NOW = '2025-03-10T00:00:00.000Z';
 

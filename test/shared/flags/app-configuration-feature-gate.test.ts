@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AppConfigurationFeatureGate } from '../../../shared/flags/app-configuration-feature-gate.adapter.ts';
-import { DYNAMIC_STAGES_FLAG, type FlagState } from '../../../shared/flags/feature-gate.port.ts';
+import { AppConfigurationFeatureGate } from '../../../shared/flags/adapters/app-configuration-feature-gate.adapter.ts';
+import { DYNAMIC_STAGES_FLAG, type FlagState } from '../../../shared/flags/ports/feature-gate.port.ts';
 import { startAppConfigurationFake, type AppConfigurationFake } from '../../../local/fakes/app-configuration-fake.ts';
 import { staticTokenCredential } from '../../../local/fakes/app-configuration-credential.ts';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileFeatureGate } from '../../../shared/flags/file-feature-gate.adapter.ts';
-import { DYNAMIC_STAGES_FLAG, type FlagState } from '../../../shared/flags/feature-gate.port.ts';
+import { FileFeatureGate } from '../../../shared/flags/adapters/file-feature-gate.adapter.ts';
+import { DYNAMIC_STAGES_FLAG, type FlagState } from '../../../shared/flags/ports/feature-gate.port.ts';
 
 const INTERVAL_MS = 200;
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { LegacyStatus } from '../../../shared/legacy/legacy-status.ts';
-import { legacyStatuses } from '../../../shared/legacy/legacy-status.ts';
-import { transformLegacyApplication } from '../../../shared/legacy/legacy-transform.ts';
-import type { LegacyApplicationSource } from '../../../shared/legacy/legacy-transform.ts';
-import { candidateStageView } from '../../../shared/stages/candidate-view.ts';
-import { addFeedback } from '../../../shared/stages/stage-feedback.ts';
-import { allowedActions, applyAction } from '../../../shared/stages/stage-lifecycle.ts';
-import { stageSchema } from '../../../shared/stages/stage.model.ts';
+import type { LegacyStatus } from '../../../shared/stages/domain/legacy-status.ts';
+import { legacyStatuses } from '../../../shared/stages/domain/legacy-status.ts';
+import { transformLegacyApplication } from '../../../shared/legacy/domain/legacy-transform.ts';
+import type { LegacyApplicationSource } from '../../../shared/legacy/domain/legacy-transform.ts';
+import { candidateStageView } from '../../../shared/stages/domain/candidate-view.ts';
+import { addFeedback } from '../../../shared/stages/domain/stage-feedback.ts';
+import { allowedActions, applyAction } from '../../../shared/stages/domain/stage-lifecycle.ts';
+import { stageSchema } from '../../../shared/stages/domain/stage.model.ts';
 
 const CREATED = '2023-05-01T10:00:00.000Z';
 const UPDATED = '2023-06-01T10:00:00.000Z';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applicationPageSchema } from '../../../shared/stages/application-view.schema.ts';
-import { listApplicationsQuerySchema } from '../../../shared/stages/application-query.schema.ts';
+import { applicationPageSchema } from '../../../shared/stages/api/application-views.schema.ts';
+import { listApplicationsQuerySchema } from '../../../shared/stages/api/application-requests.schema.ts';
 import { candidate, document, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld } from '../../support/stage-service-fixtures.ts';
 
 const query = (input: Record<string, unknown> = {}) => listApplicationsQuerySchema.parse(input);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applicationViewSchema, candidateApplicationViewSchema, staffApplicationViewSchema } from '../../../shared/stages/application-view.schema.ts';
+import { applicationViewSchema, candidateApplicationViewSchema, staffApplicationViewSchema } from '../../../shared/stages/api/application-views.schema.ts';
 import {
   candidate, document, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld,
 } from '../../support/stage-service-fixtures.ts';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../shared/platform/clock.ts';
-import { BatchService, mapBounded } from '../../../shared/stages/batch.service.ts';
-import type { BatchBody } from '../../../shared/stages/application-query.schema.ts';
-import { batchResultSchema } from '../../../shared/stages/application-view.schema.ts';
-import { CosmosApplicationRepository } from '../../../shared/stages/cosmos-application-repository.adapter.ts';
-import type { StoredApplication } from '../../../shared/stages/application-repository.port.ts';
-import { StageService } from '../../../shared/stages/stage.service.ts';
+import { BatchService, mapBounded } from '../../../shared/stages/use-cases/run-batch.ts';
+import type { BatchBody } from '../../../shared/stages/api/application-requests.schema.ts';
+import { batchResultSchema } from '../../../shared/stages/api/application-views.schema.ts';
+import { CosmosApplicationRepository } from '../../../shared/stages/adapters/cosmos-application-repository.adapter.ts';
+import type { StoredApplication } from '../../../shared/stages/ports/application-repository.port.ts';
+import { StageService } from '../../../shared/stages/use-cases/stage-use-cases.ts';
 import { candidate, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld } from '../../support/stage-service-fixtures.ts';
 
 describe('BatchService', () => {

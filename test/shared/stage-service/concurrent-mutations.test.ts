@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../shared/platform/clock.ts';
-import type { ApplicationDocument } from '../../../shared/stages/application.schema.ts';
-import type { StoredApplication } from '../../../shared/stages/application-repository.port.ts';
-import { CosmosApplicationRepository } from '../../../shared/stages/cosmos-application-repository.adapter.ts';
-import { StageService } from '../../../shared/stages/stage.service.ts';
+import type { ApplicationDocument } from '../../../shared/stages/domain/application.schema.ts';
+import type { StoredApplication } from '../../../shared/stages/ports/application-repository.port.ts';
+import { CosmosApplicationRepository } from '../../../shared/stages/adapters/cosmos-application-repository.adapter.ts';
+import { StageService } from '../../../shared/stages/use-cases/stage-use-cases.ts';
 import { candidate, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld } from '../../support/stage-service-fixtures.ts';
 
 /** Retries what the API tells clients to retry: CONCURRENT_UPDATE. */

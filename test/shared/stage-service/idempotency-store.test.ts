@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../../shared/platform/errors.ts';
-import { IDEMPOTENCY_LEASE_SECONDS, idempotencyRecordKey, requestFingerprint, runIdempotent } from '../../../shared/platform/idempotency.ts';
+import { IDEMPOTENCY_LEASE_SECONDS, idempotencyRecordKey, requestFingerprint, runIdempotent } from '../../../shared/platform/idempotency/idempotency.ts';
 import { startStageServiceWorld, type StageServiceWorld } from '../../support/stage-service-fixtures.ts';
 import { waitFor } from '../../local/cosmos-support/cosmos-fixtures.ts';
 

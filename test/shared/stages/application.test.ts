@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ApplicationDocument } from '../../../shared/stages/application.ts';
+import type { ApplicationDocument } from '../../../shared/stages/domain/application.ts';
 import {
   addStage, addStageFeedback, applyStageAction, findStage, isClosed, newApplication, nextStageOrder, trimOutbox,
-} from '../../../shared/stages/application.ts';
-import { applicationDocumentSchema } from '../../../shared/stages/application.schema.ts';
+} from '../../../shared/stages/domain/application.ts';
+import { applicationDocumentSchema } from '../../../shared/stages/domain/application.schema.ts';
 import { candidate, doc, recruiter, T0, T1, T2 } from './stage-fixtures.ts';
 
 function deepFreeze<T>(value: T): T {

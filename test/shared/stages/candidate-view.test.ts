@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ApplicationDocument } from '../../../shared/stages/application.ts';
-import { addStage, addStageFeedback, applyStageAction, newApplication } from '../../../shared/stages/application.ts';
-import { candidateApplicationView } from '../../../shared/stages/candidate-view.ts';
+import type { ApplicationDocument } from '../../../shared/stages/domain/application.ts';
+import { addStage, addStageFeedback, applyStageAction, newApplication } from '../../../shared/stages/domain/application.ts';
+import { candidateApplicationView } from '../../../shared/stages/domain/candidate-view.ts';
 import { candidate, doc, recruiter, T0, T1 } from './stage-fixtures.ts';
 
 const secrets = ['SECRET-NOTE', 'SECRET-FEEDBACK', 'SECRET-REASON', 'SECRET-HIDDEN', 'int-7', 'rev-7', 'acme-tenant', 'rec-9'];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ActorRole } from '../../../shared/stages/actor.ts';
-import { createStage } from '../../../shared/stages/create-stage.ts';
-import { createStageBodySchema } from '../../../shared/stages/create-stage.schema.ts';
-import type { CreateStageBody } from '../../../shared/stages/create-stage.schema.ts';
-import type { StageType } from '../../../shared/stages/stage.model.ts';
-import { stageSchema } from '../../../shared/stages/stage.model.ts';
+import type { ActorRole } from '../../../shared/auth/domain/actor.ts';
+import { createStage } from '../../../shared/stages/domain/new-stage.ts';
+import { createStageBodySchema } from '../../../shared/stages/domain/create-stage.schema.ts';
+import type { CreateStageBody } from '../../../shared/stages/domain/create-stage.schema.ts';
+import type { StageType } from '../../../shared/stages/domain/stage.model.ts';
+import { stageSchema } from '../../../shared/stages/domain/stage.model.ts';
 
 const NOW = '2025-03-10T12:00:00.000Z';
 const FUTURE = '2025-04-01T00:00:00.000Z';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ActorRef } from '../../../shared/stages/actor.ts';
-import { createStage } from '../../../shared/stages/create-stage.ts';
-import type { CreateStageBody } from '../../../shared/stages/create-stage.schema.ts';
-import { applyAction } from '../../../shared/stages/stage-lifecycle.ts';
-import type { Stage } from '../../../shared/stages/stage.model.ts';
+import type { ActorRef } from '../../../shared/auth/domain/actor.ts';
+import { createStage } from '../../../shared/stages/domain/new-stage.ts';
+import type { CreateStageBody } from '../../../shared/stages/domain/create-stage.schema.ts';
+import { applyAction } from '../../../shared/stages/domain/stage-lifecycle.ts';
+import type { Stage } from '../../../shared/stages/domain/stage.model.ts';
 import { candidate, doc, recruiter, T0, T1, T2 } from './stage-fixtures.ts';
 
 const system: ActorRef = { role: 'system', id: 'calendar-sync' };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../shared/platform/errors.ts';
-import type { ActorRef, ActorRole } from '../../../shared/stages/actor.ts';
-import { feedbackInputSchema } from '../../../shared/stages/feedback.schema.ts';
-import { addFeedback, canSubmitFeedback } from '../../../shared/stages/stage-feedback.ts';
-import type { Stage, StageType } from '../../../shared/stages/stage.model.ts';
+import type { ActorRef, ActorRole } from '../../../shared/auth/domain/actor.ts';
+import { feedbackInputSchema } from '../../../shared/stages/domain/feedback.schema.ts';
+import { addFeedback, canSubmitFeedback } from '../../../shared/stages/domain/stage-feedback.ts';
+import type { Stage, StageType } from '../../../shared/stages/domain/stage.model.ts';
 import { doc, expectedStatuses, T0 } from './stage-fixtures.ts';
 
 const NOW = '2025-03-10T12:00:00.000Z';

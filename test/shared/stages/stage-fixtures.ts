@@ -1,5 +1,5 @@
-import type { ActorRef } from '../../../shared/stages/actor.ts';
-import type { StageType } from '../../../shared/stages/stage.model.ts';
+import type { ActorRef } from '../../../shared/auth/domain/actor.ts';
+import type { StageType } from '../../../shared/stages/domain/stage.model.ts';
 
 /** Test times, a day apart. */
 export const T0 = '2025-03-01T09:00:00.000Z';

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../shared/platform/errors.ts';
-import type { ActorRole } from '../../../shared/stages/actor.ts';
-import { createStage } from '../../../shared/stages/create-stage.ts';
-import type { CreateStageBody } from '../../../shared/stages/create-stage.schema.ts';
-import { stageActions } from '../../../shared/stages/stage-action.schema.ts';
-import { allowedActions, applyAction } from '../../../shared/stages/stage-lifecycle.ts';
-import type { Stage, StageType } from '../../../shared/stages/stage.model.ts';
-import { stageSchema } from '../../../shared/stages/stage.model.ts';
+import type { ActorRole } from '../../../shared/auth/domain/actor.ts';
+import { createStage } from '../../../shared/stages/domain/new-stage.ts';
+import type { CreateStageBody } from '../../../shared/stages/domain/create-stage.schema.ts';
+import { stageActions } from '../../../shared/stages/domain/stage-action.schema.ts';
+import { allowedActions, applyAction } from '../../../shared/stages/domain/stage-lifecycle.ts';
+import type { Stage, StageType } from '../../../shared/stages/domain/stage.model.ts';
+import { stageSchema } from '../../../shared/stages/domain/stage.model.ts';
 import { expectedStatuses } from './stage-fixtures.ts';
 
 /** Written out independently of the implementation. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../shared/platform/errors.ts';
-import type { ActorRole } from '../../../shared/stages/actor.ts';
-import { stageActions } from '../../../shared/stages/stage-action.schema.ts';
-import { allowedActions, applyAction, deriveActionableBy } from '../../../shared/stages/stage-lifecycle.ts';
-import type { Stage, StageType } from '../../../shared/stages/stage.model.ts';
-import { stageSchema, stageStatuses } from '../../../shared/stages/stage.model.ts';
+import type { ActorRole } from '../../../shared/auth/domain/actor.ts';
+import { stageActions } from '../../../shared/stages/domain/stage-action.schema.ts';
+import { allowedActions, applyAction, deriveActionableBy } from '../../../shared/stages/domain/stage-lifecycle.ts';
+import type { Stage, StageType } from '../../../shared/stages/domain/stage.model.ts';
+import { stageSchema, stageStatuses } from '../../../shared/stages/domain/stage.model.ts';
 import { expectedStatuses } from './stage-fixtures.ts';
 
 // ---------------------------------------------------------------------------------------------

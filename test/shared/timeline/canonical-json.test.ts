@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../shared/timeline/canonical-json.ts';
-import { GENESIS_HASH, hashOf } from '../../../shared/timeline/timeline-entry.ts';
+import { canonicalJson } from '../../../shared/timeline/domain/canonical-json.ts';
+import { GENESIS_HASH, hashOf } from '../../../shared/timeline/domain/timeline-entry.ts';
 
 describe('canonical JSON', () => {
   it('sorts keys at every level, keeps array order, writes no whitespace', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboxEvent } from '../../../shared/stages/application.schema.ts';
-import { chainEntry, GENESIS_HASH, hashOf, type TimelineEntry } from '../../../shared/timeline/timeline-entry.ts';
-import { verifyChain } from '../../../shared/timeline/verify-timeline-chain.ts';
+import type { OutboxEvent } from '../../../shared/stages/domain/application.schema.ts';
+import { chainEntry, GENESIS_HASH, hashOf, type TimelineEntry } from '../../../shared/timeline/domain/timeline-entry.ts';
+import { verifyChain } from '../../../shared/timeline/domain/verify-timeline-chain.ts';
 
 const APP = 'app-1';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../shared/auth/principal.ts';
-import { publishOutbox } from '../../../shared/events/publish-outbox.ts';
-import { addStage, addStageFeedback, applyStageAction } from '../../../shared/stages/application.ts';
-import { appendToTimeline } from '../../../shared/timeline/append-to-timeline.ts';
-import { readTimeline } from '../../../shared/timeline/read-timeline.ts';
-import type { TimelineEntry } from '../../../shared/timeline/timeline-entry.ts';
-import { verifyTimeline } from '../../../shared/timeline/verify-timeline.ts';
+import type { Principal } from '../../../shared/auth/domain/principal.ts';
+import { publishOutbox } from '../../../shared/events/use-cases/publish-outbox.ts';
+import { addStage, addStageFeedback, applyStageAction } from '../../../shared/stages/domain/application.ts';
+import { appendToTimeline } from '../../../shared/timeline/use-cases/append-to-timeline.ts';
+import { readTimeline } from '../../../shared/timeline/use-cases/read-timeline.ts';
+import type { TimelineEntry } from '../../../shared/timeline/domain/timeline-entry.ts';
+import { verifyTimeline } from '../../../shared/timeline/use-cases/verify-timeline.ts';
 import { candidate, recruiter, submission, useEventFixture } from '../../e2e/support/event-fixtures.ts';
 
 const staff: Principal = { subject: 'rec-1', tenantId: 'acme', roles: ['recruiter'] };

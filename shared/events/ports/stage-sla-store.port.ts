@@ -1,0 +1,14 @@
+import type { StageSlaRecord } from '../domain/stage-sla.ts';
+
+export interface StoredStageSla {
+  readonly record: StageSlaRecord;
+  readonly etag: string;
+}
+
+/** The `stageSla` container: one record per stage, replaced conditionally. */
+export interface StageSlaStore {
+  get(applicationId: string, stageId: string): Promise<StoredStageSla | undefined>;
+  /** Creates (no etag) or replaces if the stored etag still matches; `'conflict'` otherwise. */
+  save(record: StageSlaRecord, etag: string | undefined): Promise<'saved' | 'conflict'>;
+  forApplication(applicationId: string): Promise<StageSlaRecord[]>;
+}

@@ -1,0 +1,39 @@
+import type { ApplicationDocument } from '../domain/application.schema.ts';
+
+/** A stored application with the `_etag` its next conditional replace must match. */
+export interface StoredApplication {
+  readonly document: ApplicationDocument;
+  readonly etag: string;
+}
+
+export interface ApplicationQuery {
+  readonly tenantId: string;
+  readonly jobId?: string;
+  readonly candidateId?: string;
+  readonly stageType?: string;
+  readonly stageStatus?: string;
+  readonly limit: number;
+  readonly continuationToken?: string;
+}
+
+export interface ApplicationPage {
+  readonly items: readonly StoredApplication[];
+  readonly continuationToken?: string;
+}
+
+/**
+ * The `applications` container, shaped by the aggregate: a point read, a create, and one
+ * conditional replace per mutation (the stage change and its outbox events commit together).
+ */
+export interface ApplicationRepository {
+  /** One point read; `undefined` when absent. */
+  get(applicationId: string): Promise<StoredApplication | undefined>;
+  /** `APPLICATION.ALREADY_EXISTS` when the id is taken. */
+  create(document: ApplicationDocument): Promise<StoredApplication>;
+  /** Replaces only if the stored `_etag` still equals `etag`; `'conflict'` when it does not. */
+  replace(document: ApplicationDocument, etag: string): Promise<StoredApplication | 'conflict'>;
+  /** The recruiter board: one tenant, optional filters, paginated. */
+  query(query: ApplicationQuery): Promise<ApplicationPage>;
+  /** Applications whose outbox still holds an event created at or before `olderThan` (ISO). */
+  withStrandedOutbox(olderThan: string, limit: number): Promise<readonly StoredApplication[]>;
+}

@@ -1,0 +1,99 @@
+import { DYNAMIC_STAGES_FLAG, type FeatureGate } from '../../flags/ports/feature-gate.port.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { DomainError } from '../../platform/errors.ts';
+import type { ActorRef } from '../../auth/domain/actor.ts';
+import type { ApplicationDocument } from '../domain/application.schema.ts';
+import type { ApplicationRepository } from '../ports/application-repository.port.ts';
+import { assertCanSee } from '../../auth/domain/permissions.ts';
+
+/** Who mutates: the acting role and subject, in which tenant. */
+export interface MutationAccess {
+  readonly tenantId: string;
+  readonly actor: ActorRef;
+}
+
+/** A change to apply: the pure aggregate function's result, which carries the next document. */
+export type ApplicationChange<R extends { readonly application: ApplicationDocument }> = (application: ApplicationDocument, now: string) => R;
+
+export interface ApplicationMutatorOptions {
+  readonly repository: ApplicationRepository;
+  readonly flags: FeatureGate;
+  readonly clock: Clock;
+  /** Re-reads and re-applications after a lost conditional replace (default 5). */
+  readonly maxRetries?: number;
+  /** Base of the jittered exponential backoff between attempts, in ms (default 5). */
+  readonly backoffBaseMs?: number;
+  readonly random?: () => number;
+}
+
+/** Seconds a caller should wait before retrying when the flag provider does not answer. */
+export const FLAG_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The one path every dynamic-stage mutation takes:
+ * 1. the `FEATURE_DYNAMIC_STAGES` gate: off → `FEATURE.DISABLED`, unavailable →
+ *    `FEATURE.UNAVAILABLE` (retry after 5 s); nothing is read or written;
+ * 2. one point read; another tenant's (or, for a candidate, another candidate's) application is
+ *    `APPLICATION.NOT_FOUND`;
+ * 3. the pure aggregate function, which appends its outbox events to the document;
+ * 4. one replace conditioned on the read's `_etag`, so the change and its events commit together.
+ * When another writer got there first (412), it re-reads and re-applies, up to `maxRetries`
+ * times with jittered backoff, then gives up with `APPLICATION.CONCURRENT_UPDATE`. A change that
+ * throws writes nothing. Events reach the bus and the timeline only from the committed outbox.
+ */
+export class ApplicationMutator {
+  readonly #repository: ApplicationRepository;
+  readonly #flags: FeatureGate;
+  readonly #clock: Clock;
+  readonly #maxRetries: number;
+  readonly #backoffBaseMs: number;
+  readonly #random: () => number;
+
+  constructor(options: ApplicationMutatorOptions) {
+    this.#repository = options.repository;
+    this.#flags = options.flags;
+    this.#clock = options.clock;
+    this.#maxRetries = options.maxRetries ?? 5;
+    this.#backoffBaseMs = options.backoffBaseMs ?? 5;
+    this.#random = options.random ?? Math.random;
+  }
+
+  /** Throws unless dynamic-stage mutations are enabled right now. */
+  async assertEnabled(): Promise<void> {
+    const state = await this.#flags.state(DYNAMIC_STAGES_FLAG);
+    if (state.status === 'on') return;
+    if (state.status === 'off') {
+      throw new DomainError('FEATURE.DISABLED', { details: { flag: DYNAMIC_STAGES_FLAG } });
+    }
+    throw new DomainError('FEATURE.UNAVAILABLE', {
+      details: { flag: DYNAMIC_STAGES_FLAG },
+      retry: { after: FLAG_UNAVAILABLE_RETRY_AFTER_SECONDS },
+    });
+  }
+
+  async mutate<R extends { readonly application: ApplicationDocument }>(
+    access: MutationAccess,
+    applicationId: string,
+    change: ApplicationChange<R>,
+  ): Promise<R> {
+    await this.assertEnabled();
+    for (let attempt = 0; attempt <= this.#maxRetries; attempt += 1) {
+      if (attempt > 0) await this.#backoff(attempt);
+      const current = await this.#repository.get(applicationId);
+      if (current === undefined) throw new DomainError('APPLICATION.NOT_FOUND', { details: { applicationId } });
+      assertCanSee(current.document, access.tenantId, access.actor);
+      const result = change(current.document, this.#clock.now());
+      const written = await this.#repository.replace(result.application, current.etag);
+      if (written !== 'conflict') return { ...result, application: written.document };
+    }
+    throw new DomainError('APPLICATION.CONCURRENT_UPDATE', {
+      details: { applicationId, attempts: this.#maxRetries + 1 },
+      retry: { after: 1 },
+    });
+  }
+
+  #backoff(attempt: number): Promise<void> {
+    const ms = this.#random() * this.#backoffBaseMs * 2 ** attempt;
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
