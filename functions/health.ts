@@ -1,14 +1,9 @@
-import { app } from '@azure/functions';
 import { checkHealth } from '../shared/platform/health.ts';
 import { services } from './app-services.ts';
-import { endpoint } from './http/endpoint.ts';
+import { registerRoute } from './http/register-route.ts';
+import { platformRoutes } from './http/routes/platform.routes.ts';
 
-app.http('health', {
-  route: 'health',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: endpoint(async () => {
-    const report = await checkHealth(services().healthChecks);
-    return { status: report.status === 'up' ? 200 : 503, jsonBody: report, headers: { 'cache-control': 'no-store' } };
-  }),
+registerRoute(platformRoutes.health, async () => {
+  const report = await checkHealth(services().healthChecks);
+  return { status: report.status === 'up' ? 200 : 503, body: report };
 });

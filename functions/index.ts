@@ -4,7 +4,6 @@
  * Functions worker and the local host both load exactly this module.
  */
 import './health.ts';
-import './applications.ts';
 import './stages.ts';
 import './openapi.ts';
 import './outbox-publisher.ts';

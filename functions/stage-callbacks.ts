@@ -3,10 +3,9 @@ import { systemClock } from '../shared/platform/clock.ts';
 import { topics } from '../shared/platform/messaging-entities.ts';
 import { readStageSla } from '../shared/events/use-cases/read-stage-sla.ts';
 import { runStageCallbacks } from '../shared/events/use-cases/run-stage-callbacks.ts';
-import { applicationSlaViewSchema } from '../shared/events/api/stage-sla-api.schema.ts';
 import { services } from './app-services.ts';
 import { registerRoute } from './http/register-route.ts';
-import { defineApplicationRead, staffOnly } from './http/route-definition.ts';
+import { eventRoutes } from './http/routes/events.routes.ts';
 
 const TOPIC = 'stage-events';
 const SUBSCRIPTION = 'post-transition-callbacks';
@@ -28,20 +27,10 @@ app.serviceBusTopic('stageCallbacks', {
   },
 });
 
-export const stageSlaRoute = defineApplicationRead({
-  name: 'getStageSla',
-  route: 'applications/{applicationId}/stage-sla',
-  summary: 'How long each stage waited on the candidate and on recruiters',
-  description: 'Staff only. Recorded by the stage-SLA watcher, a post-transition callback: it lags the stage API by the time the event takes through the outbox and the topic.',
-  tags: ['timeline'],
-  access: staffOnly,
-  responses: [{ status: 200, description: 'One record per stage that has had an event.', schema: applicationSlaViewSchema }],
-});
-
-registerRoute(stageSlaRoute, async ({ principal, params }) => {
+registerRoute(eventRoutes.getStageSla, async ({ access, params }) => {
   const { events } = services();
   return {
     status: 200,
-    body: await readStageSla({ applications: events.applications, stageSla: events.stageSla, clock: systemClock }, principal, params.applicationId),
+    body: await readStageSla({ applications: events.applications, stageSla: events.stageSla, clock: systemClock }, access, params.applicationId),
   };
 });

@@ -11,9 +11,12 @@ import { DYNAMIC_STAGES_FLAG, type FeatureGate } from './flags/ports/feature-gat
 import { FileFeatureGate } from './flags/adapters/file-feature-gate.adapter.ts';
 import { AppConfigurationFeatureGate } from './flags/adapters/app-configuration-feature-gate.adapter.ts';
 import { checkCalendarReachable } from './scheduling/adapters/google-calendar-reachability.ts';
-import { createTokenVerifier, type TokenVerifier } from './auth/adapters/jose-token-verifier.adapter.ts';
-import { createStageServices, type StageServices } from './stages/stages.module.ts';
-import { buildEventServices, type EventServices } from './events/events.module.ts';
+import { createTokenVerifier } from './auth/adapters/jose-token-verifier.adapter.ts';
+import type { TokenVerifier } from './auth/ports/token-verifier.port.ts';
+import { legacyStages } from './legacy/domain/legacy-stages.ts';
+import { createStagesModule, type StagesModule } from './stages/stages.module.ts';
+import { createEventsModule, type EventsModule } from './events/events.module.ts';
+import { createTimelineModule, type TimelineModule } from './timeline/timeline.module.ts';
 import { systemClock } from './platform/clock.ts';
 
 /** Everything the entry points need, built once from configuration. */
@@ -25,10 +28,12 @@ export interface Services {
   readonly bus: MessageBus;
   readonly flags: FeatureGate;
   readonly auth: TokenVerifier;
-  /** Stage use cases, batch, idempotency store and their Cosmos request meter (issue 3). */
-  readonly stages: StageServices;
+  /** Stage use cases, idempotency store and their Cosmos request meter. */
+  readonly stages: StagesModule;
   /** Timeline, post-transition callback registry and their stores (issue 5). */
-  readonly events: EventServices;
+  readonly events: EventsModule;
+  /** The hash-chained timeline: its store (reads, verify) and the appender the publisher uses. */
+  readonly timeline: TimelineModule;
   readonly healthChecks: readonly HealthCheck[];
   close(): Promise<void>;
 }
@@ -53,7 +58,8 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
       : new AppConfigurationFeatureGate({ endpoint: config.flags.endpoint, credential: azureCredential(), refreshIntervalMs: config.flags.refreshIntervalMs });
 
   const auth = createTokenVerifier(config.auth);
-  const stages = createStageServices({ database, flags, clock: systemClock });
+  const timeline = createTimelineModule(database);
+  const stages = createStagesModule({ database, flags, clock: systemClock, legacy: legacyStages });
 
   const healthChecks: HealthCheck[] = [
     { name: 'cosmos', check: async () => void (await database.read()) },
@@ -79,7 +85,8 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     flags,
     auth,
     stages,
-    events: buildEventServices(database, systemClock, stages.repository),
+    events: createEventsModule(database, systemClock, { applications: stages.repository, timeline: timeline.appender }),
+    timeline,
     healthChecks,
     async close() {
       await Promise.allSettled([flags.close(), overrides.bus ? Promise.resolve() : bus.close()]);

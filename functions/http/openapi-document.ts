@@ -5,13 +5,13 @@ import {
   applicationPageSchema, applicationViewSchema, batchResultSchema, candidateApplicationViewSchema, candidateStageViewSchema,
   feedbackResponseSchema, staffApplicationViewSchema, staffStageViewSchema, stageResponseSchema,
 } from '../../shared/stages/api/application-views.schema.ts';
-import { createStageBodySchema } from '../../shared/stages/domain/create-stage.schema.ts';
+import { createStageRequestSchema } from '../../shared/stages/api/create-stage-request.schema.ts';
+import { ownerOfAction } from '../../shared/stages/domain/stage-registry.ts';
 import { feedbackInputSchema } from '../../shared/stages/domain/feedback.schema.ts';
 import { actionPayloadSchemas, stageActions } from '../../shared/stages/domain/stage-action.schema.ts';
 import { statusOf } from './problem.ts';
 import { errorCodesOf, type RouteDefinition } from './route-definition.ts';
-import { registeredRoutes } from './register-route.ts';
-import { routeList } from './routes.ts';
+import { routeTable } from './routes/route-table.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -23,13 +23,16 @@ const problemSchema = z.object({
   correlationId: z.string().optional().describe('On 500 only: the invocation id to quote.'),
 });
 
+/** Actions a client takes on the generic action route (owned ones have their capability's route). */
+const directActions = stageActions.filter((action) => ownerOfAction(action) === undefined);
+
 /** Request-side components (validated as clients send them: defaults optional). */
 const inputComponents: Record<string, z.ZodType> = {
   CreateApplicationBody: createApplicationBodySchema,
-  CreateStageBody: createStageBodySchema,
+  CreateStageBody: createStageRequestSchema,
   FeedbackInput: feedbackInputSchema,
   BatchBody: batchBodySchema,
-  ...Object.fromEntries(stageActions.map((action) => [`ActionPayload.${action}`, actionPayloadSchemas[action]])),
+  ...Object.fromEntries(directActions.map((action) => [`ActionPayload.${action}`, actionPayloadSchemas[action]])),
 };
 
 /** Response-side components (as the API answers: defaults applied). */
@@ -107,7 +110,7 @@ function operation(definition: RouteDefinition, inputs: Map<z.ZodType, string>, 
     definition.body === undefined
       ? undefined
       : definition.name === 'applyStageAction'
-        ? { description: definition.body.description, anyOf: stageActions.map((action) => ref(`ActionPayload.${action}`)) }
+        ? { description: definition.body.description, anyOf: directActions.map((action) => ref(`ActionPayload.${action}`)) }
         : bodyId === undefined ? inlineSchema(definition.body, 'input') : ref(bodyId);
   return {
     operationId: definition.name,
@@ -124,11 +127,9 @@ function operation(definition: RouteDefinition, inputs: Map<z.ZodType, string>, 
   };
 }
 
-/** The stage route table plus every route registered through `registerRoute` (other modules' too), by name. */
-export function documentedRoutes(): RouteDefinition[] {
-  const byName = new Map<string, RouteDefinition>();
-  for (const definition of [...routeList, ...registeredRoutes()]) if (!byName.has(definition.name)) byName.set(definition.name, definition);
-  return [...byName.values()];
+/** Every route of the route table, in its order. */
+export function documentedRoutes(): readonly RouteDefinition[] {
+  return routeTable;
 }
 
 /** OpenAPI 3.1 for every route, generated from the schemas the handlers validate with. */

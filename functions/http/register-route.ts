@@ -1,56 +1,57 @@
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
+import type { Access } from '../../shared/auth/domain/permissions.ts';
 import type { Principal } from '../../shared/auth/domain/principal.ts';
 import { parseOrThrow } from '../../shared/platform/validation.ts';
 import { endpoint } from './endpoint.ts';
 import { withIdempotency, type RouteResult } from './idempotency.ts';
-import { authorise, parseJsonBody, parseParams, parseQuery } from './request-input.ts';
+import { authenticate, parseJsonBody, parseParams, parseQuery } from './request-input.ts';
 import type { RouteDefinition } from './route-definition.ts';
+import { routeTable } from './routes/route-table.ts';
 
 export type { RouteResult } from './idempotency.ts';
 
-/** What a route handler gets: everything already authenticated and validated. */
-export interface RouteInput<P, Q, B> {
-  readonly principal: Principal;
+/** What a route handler gets: everything already authenticated, authorised and validated. */
+export interface RouteInput<P, Q, B, A> {
+  /** The caller's access for the route's operation (`authorize`); `undefined` on public routes. */
+  readonly access: A;
+  readonly principal: A extends Access ? Principal : undefined;
   readonly params: P;
   readonly query: Q;
   readonly body: B;
   readonly request: HttpRequest;
 }
 
-export type RouteHandler<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = (
-  input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>,
-) => Promise<RouteResult>;
+type AccessOf<D extends RouteDefinition> = D['access'] extends 'public' ? undefined : Access;
 
-const registered: RouteDefinition[] = [];
-
-/** Every route registered through `registerRoute` so far, in registration order (the OpenAPI document lists them). */
-export function registeredRoutes(): readonly RouteDefinition[] {
-  return registered;
-}
+export type RouteHandler<D extends RouteDefinition> =
+  D extends RouteDefinition<infer P, infer Q, infer B>
+    ? (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, AccessOf<D>>) => Promise<RouteResult>
+    : never;
 
 /**
- * Registers a route from its definition. Every request goes, in order: token (401) → role (403)
- * → path, query, body validation (400, nothing read or written) → `Idempotency-Key` (POST) →
- * the handler (one service call) → JSON answer. Errors leave as `{ code, message, details?, retry? }`.
+ * Registers a route of the route table. Every request goes, in order: token (401) → the route's
+ * operation in the permission table (403) → path, query, body validation (400, nothing read or
+ * written) → `Idempotency-Key` (POST) → the handler (one use case) → JSON answer. Errors leave
+ * as `{ code, message, details?, retry? }`.
  */
-export function registerRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
-  definition: RouteDefinition<P, Q, B>,
-  handler: RouteHandler<P, Q, B>,
-): void {
-  registered.push(definition as unknown as RouteDefinition);
+export function registerRoute<D extends RouteDefinition>(definition: D, handler: RouteHandler<D>): void {
+  if (!routeTable.includes(definition)) {
+    throw new Error(`Route '${definition.name}' is not in the route table (functions/http/routes/route-table.ts).`);
+  }
+  const run = handler as (input: RouteInput<unknown, unknown, unknown, Access | undefined>) => Promise<RouteResult>;
   app.http(definition.name, {
     route: definition.route,
     methods: [definition.method],
     authLevel: 'anonymous',
     handler: endpoint(async (request) => {
-      const principal = await authorise(request, definition);
+      const caller = await authenticate(request, definition);
       const params = parseParams(definition.params, request);
       const query = parseQuery(definition.query, request);
       const rawBody = definition.method === 'POST' ? await request.text() : '';
       const body = definition.body === undefined ? undefined : parseOrThrow(definition.body, parseJsonBody(rawBody, definition.emptyBody));
-      const result = await withIdempotency(request, principal, rawBody, () =>
-        handler({ principal: principal!, params: params as z.output<P>, query: query as z.output<Q>, body: body as z.output<B>, request }),
+      const result = await withIdempotency(request, caller?.principal, rawBody, () =>
+        run({ access: caller?.access, principal: caller?.principal as never, params, query, body, request }),
       );
       return toResponse(result);
     }),

@@ -1,18 +1,22 @@
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
+import { authorize, type Access } from '../../shared/auth/domain/permissions.ts';
 import type { Principal } from '../../shared/auth/domain/principal.ts';
 import { DomainError } from '../../shared/platform/errors.ts';
-import { actorFor, isPermitted } from '../../shared/auth/domain/permissions.ts';
 import { parseOrThrow } from '../../shared/platform/validation.ts';
 import { services } from '../app-services.ts';
 import type { RouteDefinition } from './route-definition.ts';
 
-/** The verified principal and its right to call the route: 401 without a valid token, 403 for a role the route does not admit. */
-export async function authorise(request: HttpRequest, definition: RouteDefinition): Promise<Principal | undefined> {
+export interface Caller {
+  readonly principal: Principal;
+  readonly access: Access;
+}
+
+/** The verified caller and its right to call the route: 401 without a valid token, 403 for a role the route's operation does not admit. */
+export async function authenticate(request: HttpRequest, definition: RouteDefinition): Promise<Caller | undefined> {
   if (definition.access === 'public') return undefined;
   const principal = await services().auth.verify(request.headers.get('authorization'));
-  if (!isPermitted(principal, definition.access.operation)) actorFor(principal, definition.access.operation);
-  return principal;
+  return { principal, access: authorize(principal, definition.access.operation) };
 }
 
 export function parseParams<S extends z.ZodType>(schema: S | undefined, request: HttpRequest): z.output<S> | undefined {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorCode } from '../../shared/platform/errors.ts';
 import { applicationPathSchema } from '../../shared/stages/api/application-requests.schema.ts';
-import type { StageOperation } from '../../shared/auth/domain/permissions.ts';
+import type { Operation } from '../../shared/auth/domain/permissions.ts';
 
 /** One success answer of a route: status, what it means, and its body's schema. */
 export interface RouteResponse {
@@ -14,8 +14,8 @@ export interface RouteResponse {
 /**
  * One HTTP route as data: the function registration, the request validation and the OpenAPI
  * document all come from it, so they cannot drift apart.
- * - `operation`: the stage operation whose roles may call it (`stage-access.ts`); `public` routes
- *   need no token.
+ * - `access.operation`: the operation of the one permission table (`shared/auth/domain/permissions.ts`)
+ *   whose roles may call it; `public` routes need no token.
  * - `errors`: the route's own error codes; the common ones (auth, validation, idempotency,
  *   internal) follow from its shape.
  */
@@ -31,7 +31,7 @@ export interface RouteDefinition<
   readonly summary: string;
   readonly description?: string;
   readonly tags: readonly string[];
-  readonly access: { readonly operation: StageOperation } | 'public';
+  readonly access: { readonly operation: Operation } | 'public';
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
@@ -41,16 +41,11 @@ export interface RouteDefinition<
   readonly gated?: boolean;
   readonly responses: readonly RouteResponse[];
   readonly errors: readonly ErrorCode[];
-  /** Registered by another module (e.g. health); listed here only for the OpenAPI document. */
-  readonly registeredElsewhere?: boolean;
 }
 
 export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(definition: RouteDefinition<P, Q, B>): RouteDefinition<P, Q, B> {
   return definition;
 }
-
-/** Staff only: the board's roles (recruiter, interviewer, admin) are exactly the staff roles. */
-export const staffOnly = { operation: 'listApplications' } as const satisfies RouteDefinition['access'];
 
 /**
  * A GET about one application, `applications/{applicationId}…`: the path is validated by

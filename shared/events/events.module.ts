@@ -1,9 +1,7 @@
 import type { Database } from '@azure/cosmos';
 import type { Clock } from '../platform/clock.ts';
 import type { ApplicationRepository } from '../stages/ports/application-repository.port.ts';
-import { CosmosApplicationRepository } from '../stages/adapters/cosmos-application-repository.adapter.ts';
-import { CosmosTimelineStore } from '../timeline/adapters/cosmos-timeline-store.adapter.ts';
-import type { TimelineStore } from '../timeline/ports/timeline-store.port.ts';
+import type { TimelineAppender } from './ports/timeline-appender.port.ts';
 import type { CallbackRegistry } from './domain/callback-registry.ts';
 import type { CallbackRunStore } from './ports/callback-run-store.port.ts';
 import { CosmosCallbackRunStore } from './adapters/cosmos-callback-run-store.adapter.ts';
@@ -11,21 +9,28 @@ import { CosmosStageSlaStore } from './adapters/cosmos-stage-sla-store.adapter.t
 import { postTransitionCallbacks } from './use-cases/post-transition-callbacks.ts';
 import type { StageSlaStore } from './ports/stage-sla-store.port.ts';
 
-/** The outbox publisher's, the timeline's and the callback registry's adapters. */
-export interface EventServices {
+/** The outbox publisher's and the callback registry's adapters. */
+export interface EventsModule {
   readonly applications: ApplicationRepository;
-  readonly timeline: TimelineStore;
+  readonly timeline: TimelineAppender;
   readonly callbacks: CallbackRegistry;
   readonly callbackRuns: CallbackRunStore;
   readonly stageSla: StageSlaStore;
 }
 
-/** `applications`: pass the stage API's repository to share it; otherwise one is built on `database`. */
-export function buildEventServices(database: Database, clock: Clock, applications?: ApplicationRepository): EventServices {
+/** What the events capability takes from other capabilities (the composition root passes them in). */
+export interface EventsModuleLinks {
+  /** The stage module's repository of the `applications` container. */
+  readonly applications: ApplicationRepository;
+  /** The timeline module's appender. */
+  readonly timeline: TimelineAppender;
+}
+
+export function createEventsModule(database: Database, clock: Clock, links: EventsModuleLinks): EventsModule {
   const stageSla = new CosmosStageSlaStore(database.container('stageSla'));
   return {
-    applications: applications ?? new CosmosApplicationRepository({ database }),
-    timeline: new CosmosTimelineStore(database.container('timeline')),
+    applications: links.applications,
+    timeline: links.timeline,
     callbacks: postTransitionCallbacks({ stageSla, clock }),
     callbackRuns: new CosmosCallbackRunStore(database.container('callbackRuns')),
     stageSla,

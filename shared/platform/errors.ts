@@ -25,6 +25,8 @@ export const errorCatalogue = {
   'APPLICATION.ALREADY_EXISTS': { kind: 'conflict', message: 'An application with this id already exists.' },
   'STAGE.NOT_FOUND': { kind: 'not_found', message: 'No such stage.' },
   'STAGE.TRANSITION_NOT_ALLOWED': { kind: 'conflict', message: 'This action is not allowed in the stage\'s current status.' },
+  'STAGE.ACTION_NOT_DIRECT': { kind: 'conflict', message: 'This action is taken through its own route, not the generic action route.' },
+  'DOCUMENT.NOT_FOUND': { kind: 'conflict', message: 'No verified document with this id for this application.' },
   'IDEMPOTENCY.KEY_REUSED': { kind: 'unprocessable', message: 'This Idempotency-Key was used with a different request.' },
   'IDEMPOTENCY.IN_PROGRESS': { kind: 'conflict', message: 'A request with this Idempotency-Key is still running.' },
   'FEATURE.DISABLED': { kind: 'forbidden', message: 'Dynamic stages are disabled.' },

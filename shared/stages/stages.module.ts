@@ -1,40 +1,99 @@
+import { randomUUID } from 'node:crypto';
 import type { Database } from '@azure/cosmos';
+import type { Access } from '../auth/domain/permissions.ts';
 import type { FeatureGate } from '../flags/ports/feature-gate.port.ts';
 import type { Clock } from '../platform/clock.ts';
+import { CosmosRequestMeter } from '../platform/cosmos/cosmos-request-meter.ts';
 import type { IdempotencyStore } from '../platform/idempotency/idempotency.ts';
 import { CosmosIdempotencyStore } from '../platform/idempotency/cosmos-idempotency-store.adapter.ts';
-import { BatchService } from './use-cases/run-batch.ts';
+import type { BatchBody, CreateApplicationBody, ListApplicationsQuery } from './api/application-requests.schema.ts';
+import type { ApplicationPageView, ApplicationView, BatchResult, FeedbackResponse, StageResponse } from './api/application-views.schema.ts';
+import type { CreateStageRequest } from './api/create-stage-request.schema.ts';
 import { CosmosApplicationRepository } from './adapters/cosmos-application-repository.adapter.ts';
-import { CosmosRequestMeter } from '../platform/cosmos/cosmos-request-meter.ts';
-import { StageService } from './use-cases/stage-use-cases.ts';
+import type { FeedbackInput } from './domain/feedback.schema.ts';
+import type { StageAction } from './domain/stage-action.schema.ts';
+import type { ApplicationRepository } from './ports/application-repository.port.ts';
+import type { LegacyStages } from './ports/legacy-stages.port.ts';
+import type { VerifiedDocuments } from './ports/verified-documents.port.ts';
+import { ApplicationMutator } from './use-cases/application-mutator.ts';
+import { applyOwnedAction, applyStageAction } from './use-cases/apply-stage-action.ts';
+import { createApplication } from './use-cases/create-application.ts';
+import { createStage } from './use-cases/create-stage.ts';
+import { getApplication } from './use-cases/get-application.ts';
+import { getStage } from './use-cases/get-stage.ts';
+import { listApplications } from './use-cases/list-applications.ts';
+import { runBatch, type BatchOptions } from './use-cases/run-batch.ts';
+import type { StageDeps } from './use-cases/stage-deps.ts';
+import { submitFeedback } from './use-cases/submit-feedback.ts';
+
+/** The stage use cases, bound to their dependencies; every call takes the `Access` that `authorize` gave. */
+export interface StageUseCases {
+  createApplication(access: Access, body: CreateApplicationBody): Promise<ApplicationView>;
+  listApplications(access: Access, query: ListApplicationsQuery): Promise<ApplicationPageView>;
+  getApplication(access: Access, applicationId: string): Promise<ApplicationView>;
+  getStage(access: Access, applicationId: string, stageId: string): Promise<StageResponse>;
+  createStage(access: Access, applicationId: string, request: CreateStageRequest): Promise<StageResponse>;
+  applyAction(access: Access, applicationId: string, stageId: string, action: string, payload: unknown): Promise<StageResponse>;
+  /** For the capabilities that own actions (scheduling, documents); never reachable from a client payload. */
+  applyOwnedAction(access: Access, applicationId: string, stageId: string, action: StageAction, payload: unknown): Promise<StageResponse>;
+  submitFeedback(access: Access, applicationId: string, stageId: string, body: FeedbackInput): Promise<FeedbackResponse>;
+  runBatch(access: Access, body: BatchBody): Promise<BatchResult>;
+  readonly mutator: ApplicationMutator;
+}
+
+export function bindStageUseCases(deps: StageDeps, batch: BatchOptions = {}): StageUseCases {
+  return {
+    createApplication: (access, body) => createApplication(deps, access, body),
+    listApplications: (access, query) => listApplications(deps, access, query),
+    getApplication: (access, applicationId) => getApplication(deps, access, applicationId),
+    getStage: (access, applicationId, stageId) => getStage(deps, access, applicationId, stageId),
+    createStage: (access, applicationId, request) => createStage(deps, access, applicationId, request),
+    applyAction: (access, applicationId, stageId, action, payload) => applyStageAction(deps, access, applicationId, stageId, action, payload),
+    applyOwnedAction: (access, applicationId, stageId, action, payload) => applyOwnedAction(deps, access, applicationId, stageId, action, payload),
+    submitFeedback: (access, applicationId, stageId, body) => submitFeedback(deps, access, applicationId, stageId, body),
+    runBatch: (access, body) => runBatch(deps, access, body, batch),
+    mutator: deps.mutator,
+  };
+}
+
+/** Until the documents capability answers, no document id resolves (`DOCUMENT.NOT_FOUND`). */
+export const noVerifiedDocuments: VerifiedDocuments = { find: async () => undefined };
 
 /** The stage module as the entry points use it. */
-export interface StageServices {
-  readonly service: StageService;
-  readonly batch: BatchService;
+export interface StagesModule {
+  readonly useCases: StageUseCases;
   /**
    * The `applications` repository for other modules (the outbox publisher): its requests are
    * counted under the `events` scope, apart from the API's own.
    */
-  readonly repository: CosmosApplicationRepository;
+  readonly repository: ApplicationRepository;
   readonly idempotency: IdempotencyStore;
   /** Cosmos DB requests sent by the stage module (applications and idempotency containers). */
   readonly requests: CosmosRequestMeter;
 }
 
-export interface StageServicesOptions {
+export interface StagesModuleOptions {
   readonly database: Database;
   readonly flags: FeatureGate;
   readonly clock: Clock;
+  readonly legacy: LegacyStages;
+  readonly documents?: VerifiedDocuments;
 }
 
-export function createStageServices(options: StageServicesOptions): StageServices {
+export function createStagesModule(options: StagesModuleOptions): StagesModule {
   const requests = new CosmosRequestMeter();
-  const own = new CosmosApplicationRepository({ database: options.database, meter: requests });
-  const service = new StageService({ repository: own, flags: options.flags, clock: options.clock });
+  const applications = new CosmosApplicationRepository({ database: options.database, meter: requests });
+  const deps: StageDeps = {
+    applications,
+    flags: options.flags,
+    clock: options.clock,
+    mutator: new ApplicationMutator({ repository: applications, flags: options.flags, clock: options.clock }),
+    legacy: options.legacy,
+    documents: options.documents ?? noVerifiedDocuments,
+    newId: randomUUID,
+  };
   return {
-    service,
-    batch: new BatchService({ stages: service }),
+    useCases: bindStageUseCases(deps),
     repository: new CosmosApplicationRepository({ database: options.database, meter: requests, meterScope: 'events' }),
     idempotency: new CosmosIdempotencyStore({ database: options.database, meter: requests }),
     requests,

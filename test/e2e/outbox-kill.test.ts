@@ -9,7 +9,7 @@ import { CosmosTimelineStore } from '../../shared/timeline/adapters/cosmos-timel
 import type { TimelineEntry } from '../../shared/timeline/domain/timeline-entry.ts';
 import { verifyApplicationTimeline } from '../../shared/timeline/use-cases/verify-timeline.ts';
 import { startHostProcess, type HostProcess } from '../support/host-process.ts';
-import { assignmentSubmission, stageApi } from './support/stage-api.ts';
+import { stageApi } from '../support/stage-api.ts';
 import { until } from './support/until.ts';
 
 const EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
@@ -37,7 +37,7 @@ async function tokens() {
   };
 }
 
-/** One worker's pipeline per application: create, stage, submit, pass; stops at the first failed call. */
+/** One worker's pipeline per application: create, stage, add an artifact, cancel; stops at the first failed call. */
 async function mutate(baseUrl: string, worker: number, acknowledged: Acknowledged[], started: Set<string>): Promise<void> {
   const api = stageApi({ baseUrl, ...(await tokens()) });
   try {
@@ -47,10 +47,10 @@ async function mutate(baseUrl: string, worker: number, acknowledged: Acknowledge
       await api.createApplication(applicationId, 'cand-1');
       const stageId = await api.createAssignment(applicationId);
       acknowledged.push({ applicationId, kind: 'stage.created', stageId });
-      await api.act(applicationId, stageId, 'submit', assignmentSubmission, 'candidate');
-      acknowledged.push({ applicationId, kind: 'stage.transitioned', stageId, action: 'submit' });
-      await api.act(applicationId, stageId, 'pass');
-      acknowledged.push({ applicationId, kind: 'stage.transitioned', stageId, action: 'pass' });
+      await api.act(applicationId, stageId, 'add_artifact', { artifact: { url: 'https://example.com/brief' } });
+      acknowledged.push({ applicationId, kind: 'stage.transitioned', stageId, action: 'add_artifact' });
+      await api.act(applicationId, stageId, 'cancel', { reason: 'Role filled' });
+      acknowledged.push({ applicationId, kind: 'stage.transitioned', stageId, action: 'cancel' });
     }
   } catch {
     // The host was killed under this call.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../../shared/events/ports/message-bus.port.ts';
 import type { TimelineEntry } from '../../shared/timeline/domain/timeline-entry.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { assignmentSubmission, stageApi, type StageApi } from './support/stage-api.ts';
+import { stageApi, type StageApi } from '../support/stage-api.ts';
 import { until } from './support/until.ts';
 
 const ATS = 'stage-events/Subscriptions/ats-sync';
@@ -49,7 +49,10 @@ describe('outbox → topic, queue and timeline through the local host', () => {
     await api.createApplication('e2e-1', 'cand-1');
     const stageId = await api.createAssignment('e2e-1');
     const hiddenId = await api.createAssignment('e2e-1', { visibleToCandidate: false });
-    await api.act('e2e-1', stageId, 'submit', assignmentSubmission, 'candidate');
+    // `submit` belongs to the documents capability (after its content gate): applied here through its use case.
+    await stack.host.services.stages.useCases.applyOwnedAction({ tenantId: 'acme', actor: { role: 'candidate', id: 'cand-1' } }, 'e2e-1', stageId, 'submit', {
+      submission: { documentId: 'doc-1', fileName: 'answer.pdf', contentType: 'application/pdf', size: 1200 },
+    });
     await drained('e2e-1');
     const ids = ['e2e-1:1', 'e2e-1:2', 'e2e-1:3'];
 

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevRole } from '../../local/dev-issuer.ts';
 import type { RouteDefinition } from '../../functions/http/route-definition.ts';
-import { routeList, routes } from '../../functions/http/routes.ts';
-import { offerLetter, startApiStack, type ApiStack } from '../support/stage-api.ts';
+import { routeTable } from '../../functions/http/routes/route-table.ts';
+import { permits } from '../../shared/auth/domain/permissions.ts';
+import { startApiStack, type ApiStack } from '../support/stage-api.ts';
 
 /**
- * Every route × role × own/other tenant × own/other candidate, with the exact status and whether
- * the application's stored document changes. Another tenant's (or candidate's) application is
- * 404, never 403; a role the route does not admit is 403 wherever the application lives.
+ * Every route of the route table × role × own/other tenant × own/other candidate. Whether a role
+ * gets in comes from the one permission table (`permits`), never from this file; this file only
+ * says how to call each route and what a caller who gets in sees. Another tenant's (or
+ * candidate's) application is 404, never 403; a role the route's operation does not admit is 403
+ * wherever the application lives, and nothing is written.
  */
 interface Caller {
   readonly role: DevRole;
@@ -16,9 +19,86 @@ interface Caller {
   readonly ownCandidate?: boolean;
 }
 
-interface Expectation {
+interface Fixture {
+  readonly applicationId: string;
+  readonly interviewStageId: string;
+}
+
+interface Request {
+  readonly path: string;
+  readonly method: 'GET' | 'POST';
+  readonly json?: unknown;
+}
+
+/**
+ * How to call one route, and what happens for a caller the table admits:
+ * - `scope: 'application'`: about one application; callers who may not see it get 404;
+ * - `scope: 'tenant'`: the caller's own tenant (create, board, batch); `public`: no token needed.
+ * - `writes`: whether an admitted caller who sees the application changes its stored document.
+ */
+interface RouteCase {
+  readonly scope: 'application' | 'tenant' | 'public';
   readonly status: number;
   readonly writes: boolean;
+  /** Runs before the request (and before the stored document is snapshotted). */
+  prepare?(api: ApiStack, fixture: Fixture): Promise<Partial<Fixture>>;
+  request(fixture: Fixture, caller: Caller): Request;
+}
+
+const cases: Record<string, RouteCase> = {
+  health: { scope: 'public', status: 200, writes: false, request: () => ({ path: '/health', method: 'GET' }) },
+  openapi: { scope: 'public', status: 200, writes: false, request: () => ({ path: '/openapi.json', method: 'GET' }) },
+  createApplication: {
+    scope: 'tenant',
+    status: 201,
+    writes: false,
+    request: () => ({ path: '/applications', method: 'POST', json: { jobId: 'job-m', candidateId: 'cand-x' } }),
+  },
+  listApplications: { scope: 'tenant', status: 200, writes: false, request: () => ({ path: '/applications?jobId=job-matrix', method: 'GET' }) },
+  applicationsBatch: {
+    scope: 'tenant',
+    status: 200,
+    writes: true,
+    request: (f) => ({ path: '/applications/batch', method: 'POST', json: { operation: 'create_stage', applicationIds: [f.applicationId], stage: { type: 'offer_accepted', data: {} } } }),
+  },
+  getApplication: { scope: 'application', status: 200, writes: false, request: (f) => ({ path: `/applications/${f.applicationId}`, method: 'GET' }) },
+  createStage: {
+    scope: 'application',
+    status: 201,
+    writes: true,
+    request: (f) => ({ path: `/applications/${f.applicationId}/stages`, method: 'POST', json: { type: 'offer_accepted', data: {} } }),
+  },
+  getStage: { scope: 'application', status: 200, writes: false, request: (f) => ({ path: `/applications/${f.applicationId}/stages/${f.interviewStageId}`, method: 'GET' }) },
+  applyStageAction: {
+    scope: 'application',
+    status: 200,
+    writes: true,
+    // A fresh scheduled interview per call: the candidate asks to move it, staff cancel it.
+    prepare: async (api, f) => ({ interviewStageId: await scheduledInterview(api, f.applicationId) }),
+    request: (f, c) => ({
+      path: `/applications/${f.applicationId}/stages/${f.interviewStageId}/actions/${c.role === 'candidate' ? 'request_reschedule' : 'cancel'}`,
+      method: 'POST',
+      json: c.role === 'candidate' ? { reason: 'A clash' } : {},
+    }),
+  },
+  submitStageFeedback: {
+    scope: 'application',
+    status: 201,
+    writes: true,
+    request: (f) => ({ path: `/applications/${f.applicationId}/stages/${f.interviewStageId}/feedback`, method: 'POST', json: { rating: 3, recommendation: 'mixed' } }),
+  },
+  getTimeline: { scope: 'application', status: 200, writes: false, request: (f) => ({ path: `/applications/${f.applicationId}/timeline`, method: 'GET' }) },
+  verifyTimeline: { scope: 'application', status: 200, writes: false, request: (f) => ({ path: `/applications/${f.applicationId}/timeline/verify`, method: 'GET' }) },
+  getStageSla: { scope: 'application', status: 200, writes: false, request: (f) => ({ path: `/applications/${f.applicationId}/stage-sla`, method: 'GET' }) },
+};
+
+/** A live interview stage on the application, scheduled through the scheduling path (code, as the capability does). */
+async function scheduledInterview(api: ApiStack, applicationId: string): Promise<string> {
+  const { useCases } = api.host.services.stages;
+  const recruiter = { tenantId: 'acme', actor: { role: 'recruiter' as const, id: 'rec-1' } };
+  const { stage } = await useCases.createStage(recruiter, applicationId, { type: 'live_interview', data: { recruiterId: 'rec-1' } });
+  await useCases.applyOwnedAction({ tenantId: 'acme', actor: { role: 'candidate', id: 'cand-1' } }, applicationId, stage.id, 'schedule', { slotId: 's', scheduledCallId: 'c' });
+  return stage.id;
 }
 
 const callers: Caller[] = [
@@ -26,80 +106,15 @@ const callers: Caller[] = [
   ...(['recruiter', 'interviewer', 'admin'] as const).flatMap((role) => [true, false].map((ownTenant): Caller => ({ role, ownTenant }))),
 ];
 
-const isStaffManager = (c: Caller) => c.role === 'recruiter' || c.role === 'admin';
-const sees = (c: Caller) => c.ownTenant && (c.role !== 'candidate' || c.ownCandidate === true);
-const denied: Expectation = { status: 403, writes: false };
-const hidden: Expectation = { status: 404, writes: false };
+const seesApplication = (c: Caller) => c.ownTenant && (c.role !== 'candidate' || c.ownCandidate === true);
 
-interface RouteCase {
-  readonly name: string;
-  readonly definition: RouteDefinition;
-  request(ids: Fixture): { path: string; method: 'GET' | 'POST'; json?: unknown };
-  expect(caller: Caller): Expectation;
+function expected(definition: RouteDefinition, route: RouteCase, caller: Caller): { status: number; code?: string; writes: boolean } {
+  if (definition.access === 'public') return { status: route.status, writes: false };
+  if (!permits(caller.role, definition.access.operation)) return { status: 403, code: 'AUTH.FORBIDDEN', writes: false };
+  if (route.scope === 'application' && !seesApplication(caller)) return { status: 404, code: 'APPLICATION.NOT_FOUND', writes: false };
+  // A batch from another tenant answers 200 with the item failed as not found: nothing is written.
+  return { status: route.status, writes: route.writes && caller.ownTenant };
 }
-
-interface Fixture {
-  readonly applicationId: string;
-  readonly onboardingStageId: string;
-  readonly interviewStageId: string;
-}
-
-const routeCases: RouteCase[] = [
-  {
-    name: 'POST /applications',
-    definition: routes.createApplication,
-    request: () => ({ path: '/applications', method: 'POST', json: { jobId: 'job-m', candidateId: 'cand-x' } }),
-    expect: (c) => (isStaffManager(c) ? { status: 201, writes: false } : denied),
-  },
-  {
-    name: 'GET /applications',
-    definition: routes.listApplications,
-    request: () => ({ path: '/applications?jobId=job-matrix', method: 'GET' }),
-    expect: (c) => (c.role === 'candidate' ? denied : { status: 200, writes: false }),
-  },
-  {
-    name: 'GET /applications/{id}',
-    definition: routes.getApplication,
-    request: (f) => ({ path: `/applications/${f.applicationId}`, method: 'GET' }),
-    expect: (c) => (sees(c) ? { status: 200, writes: false } : hidden),
-  },
-  {
-    name: 'POST /applications/{id}/stages',
-    definition: routes.createStage,
-    request: (f) => ({ path: `/applications/${f.applicationId}/stages`, method: 'POST', json: { type: 'offer', data: { offerLetter } } }),
-    expect: (c) => (!isStaffManager(c) ? denied : c.ownTenant ? { status: 201, writes: true } : hidden),
-  },
-  {
-    name: 'GET /applications/{id}/stages/{stageId}',
-    definition: routes.getStage,
-    request: (f) => ({ path: `/applications/${f.applicationId}/stages/${f.onboardingStageId}`, method: 'GET' }),
-    expect: (c) => (sees(c) ? { status: 200, writes: false } : hidden),
-  },
-  {
-    name: 'POST /applications/{id}/stages/{stageId}/actions/{action}',
-    definition: routes.applyAction,
-    request: (f) => ({ path: `/applications/${f.applicationId}/stages/${f.onboardingStageId}/actions/add_onboarding_document`, method: 'POST', json: { document: offerLetter } }),
-    expect: (c) => (c.role === 'interviewer' ? denied : sees(c) ? { status: 200, writes: true } : hidden),
-  },
-  {
-    name: 'POST /applications/{id}/stages/{stageId}/feedback',
-    definition: routes.submitFeedback,
-    request: (f) => ({ path: `/applications/${f.applicationId}/stages/${f.interviewStageId}/feedback`, method: 'POST', json: { rating: 3, recommendation: 'mixed' } }),
-    expect: (c) => (c.role === 'candidate' ? denied : c.ownTenant ? { status: 201, writes: true } : hidden),
-  },
-  {
-    name: 'POST /applications/batch',
-    definition: routes.batch,
-    request: (f) => ({ path: '/applications/batch', method: 'POST', json: { operation: 'create_stage', applicationIds: [f.applicationId], stage: { type: 'offer_accepted', data: {} } } }),
-    expect: (c) => (!isStaffManager(c) ? denied : { status: 200, writes: c.ownTenant }),
-  },
-  {
-    name: 'GET /openapi.json',
-    definition: routes.openapi,
-    request: () => ({ path: '/openapi.json', method: 'GET' }),
-    expect: () => ({ status: 200, writes: false }),
-  },
-];
 
 const label = (c: Caller) =>
   `${c.role} of ${c.ownTenant ? 'the same' : 'another'} tenant${c.role === 'candidate' ? ` (${c.ownCandidate ? 'own' : 'another'} candidate)` : ''}`;
@@ -111,42 +126,47 @@ describe('authorisation matrix', () => {
     api = await startApiStack();
     const rec = await api.as('recruiter', 'acme', 'rec-1');
     const app = (await api.call('/applications', { token: rec, json: { jobId: 'job-matrix', candidateId: 'cand-1' } })).body;
-    const onboarding = (await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'offer_accepted', data: {} } })).body.stage;
-    const interview = (await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'live_interview', data: { recruiterId: 'rec-1' } } })).body.stage;
-    const cand = await api.as('candidate', 'acme', 'cand-1');
-    await api.call(`/applications/${app.id}/stages/${interview.id}/actions/schedule`, { token: cand, json: { slotId: 's', scheduledCallId: 'c' } });
-    fixture = { applicationId: app.id, onboardingStageId: onboarding.id, interviewStageId: interview.id };
+    fixture = { applicationId: app.id, interviewStageId: await scheduledInterview(api, app.id) };
   });
   afterAll(() => api.stop());
 
-  const rows = routeCases.flatMap((route) => callers.map((caller) => ({ route, caller, expected: route.expect(caller) })));
+  const rows = routeTable.flatMap((definition) =>
+    callers.map((caller) => {
+      const route = cases[definition.name];
+      return { definition, caller, route, outcome: route === undefined ? undefined : expected(definition, route, caller) };
+    }),
+  );
 
-  it.each(rows.map((row) => [`${row.route.name} as ${label(row.caller)} → ${row.expected.status}`, row] as const))('%s', async (_name, { route, caller, expected }) => {
-    const token = await api.as(caller.role, caller.ownTenant ? 'acme' : 'globex', caller.role === 'candidate' ? (caller.ownCandidate ? 'cand-1' : 'cand-2') : `${caller.role}-1`);
-    const before = await api.settled(fixture.applicationId);
-    const { path, method, json } = route.request(fixture);
-    const response = await api.call(path, { token, method, ...(json === undefined ? {} : { json }) });
-    expect(response.status).toBe(expected.status);
-    if (expected.status >= 400) expect(response.body.code).toBe(expected.status === 403 ? 'AUTH.FORBIDDEN' : 'APPLICATION.NOT_FOUND');
-    const after = await api.raw(fixture.applicationId);
-    if (expected.writes) expect(after?.['eventSeq']).toBe((before?.['eventSeq'] as number) + 1);
-    else expect(after).toEqual(before);
-    if (route.name === 'GET /applications' && expected.status === 200) {
-      expect(response.body.items.map((item: { id: string }) => item.id)).toEqual(caller.ownTenant ? [fixture.applicationId] : []);
-    }
-    if (route.name === 'POST /applications/batch' && expected.status === 200) {
-      expect(response.body.items[0]).toMatchObject(caller.ownTenant ? { status: 'succeeded' } : { status: 'failed', error: { code: 'APPLICATION.NOT_FOUND' } });
-    }
-    if (route.name === 'GET /applications/{id}' && expected.status === 200) {
-      expect(response.body.view).toBe(caller.role === 'candidate' ? 'candidate' : 'staff');
-    }
-  });
+  it.each(rows.filter((row) => row.route !== undefined).map((row) => [`${row.definition.method} /api/${row.definition.route} as ${label(row.caller)} → ${row.outcome!.status}`, row] as const))(
+    '%s',
+    async (_name, { definition, caller, route, outcome }) => {
+      const token = await api.as(caller.role, caller.ownTenant ? 'acme' : 'globex', caller.role === 'candidate' ? (caller.ownCandidate ? 'cand-1' : 'cand-2') : `${caller.role}-1`);
+      const current = { ...fixture, ...(await route!.prepare?.(api, fixture)) };
+      const before = await api.settled(fixture.applicationId);
+      const { path, method, json } = route!.request(current, caller);
+      const response = await api.call(path, { token, method, ...(json === undefined ? {} : { json }) });
+      expect(response.status).toBe(outcome!.status);
+      if (outcome!.code !== undefined) expect(response.body.code).toBe(outcome!.code);
+      const after = await api.raw(fixture.applicationId);
+      if (outcome!.writes) expect(after?.['eventSeq']).toBe((before?.['eventSeq'] as number) + 1);
+      else expect(after).toEqual(before);
+      if (definition.name === 'listApplications' && outcome!.status === 200) {
+        expect(response.body.items.map((item: { id: string }) => item.id)).toEqual(caller.ownTenant ? [fixture.applicationId] : []);
+      }
+      if (definition.name === 'applicationsBatch' && outcome!.status === 200) {
+        expect(response.body.items[0]).toMatchObject(caller.ownTenant ? { status: 'succeeded' } : { status: 'failed', error: { code: 'APPLICATION.NOT_FOUND' } });
+      }
+      if ((definition.name === 'getApplication' || definition.name === 'getStage') && outcome!.status === 200) {
+        expect(response.body.view ?? (response.body.stage.feedback === undefined ? 'candidate' : 'staff')).toBe(caller.role === 'candidate' ? 'candidate' : 'staff');
+      }
+    },
+  );
 
-  it('covers every route of the route table, each registered with the host', async () => {
+  it('has a case for every route of the route table, each registered with the host', async () => {
     const { functionRegistry } = await import('../../local/host/function-registry.ts');
     const registered = new Set(functionRegistry().functions.filter((fn) => fn.trigger.type === 'httpTrigger').map((fn) => fn.name));
-    const served = routeList.filter((definition) => !definition.registeredElsewhere);
-    expect(routeCases.map((c) => c.definition.name).sort()).toEqual(served.map((definition) => definition.name).sort());
-    for (const definition of served) expect(registered.has(definition.name)).toBe(true);
+    expect(routeTable.filter((definition) => cases[definition.name] === undefined).map((definition) => definition.name)).toEqual([]);
+    expect(Object.keys(cases).sort()).toEqual(routeTable.map((definition) => definition.name).sort());
+    expect([...registered].sort()).toEqual(routeTable.map((definition) => definition.name).sort());
   });
 });

@@ -4,7 +4,8 @@ import { errorCodesOf } from '../../functions/http/route-definition.ts';
 import { documentedRoutes } from '../../functions/http/openapi-document.ts';
 import { statusOf } from '../../functions/http/problem.ts';
 import { functionRegistry } from '../../local/host/function-registry.ts';
-import { createStageBodySchema } from '../../shared/stages/domain/create-stage.schema.ts';
+import { createStageRequestSchema } from '../../shared/stages/api/create-stage-request.schema.ts';
+import { ownerOfAction } from '../../shared/stages/domain/stage-registry.ts';
 import { stageActions } from '../../shared/stages/domain/stage-action.schema.ts';
 import { startApiStack, type ApiStack } from '../support/stage-api.ts';
 
@@ -67,12 +68,23 @@ describe('GET /openapi.json', () => {
     const action = doc.paths['/api/applications/{applicationId}/stages/{stageId}/actions/{action}'].post;
     expect(action.parameters.find((p: Json) => p.name === 'action').schema.enum).toEqual([...stageActions]);
     expect(action.responses['409'].content['application/json'].schema.allOf[1].properties.code.enum).toEqual(
-      expect.arrayContaining(['STAGE.TRANSITION_NOT_ALLOWED', 'APPLICATION.CONCURRENT_UPDATE', 'IDEMPOTENCY.IN_PROGRESS']),
+      expect.arrayContaining(['STAGE.TRANSITION_NOT_ALLOWED', 'STAGE.ACTION_NOT_DIRECT', 'APPLICATION.CONCURRENT_UPDATE', 'IDEMPOTENCY.IN_PROGRESS']),
     );
   });
 
+  it('lists on the generic action route only the payloads of actions a client takes there', () => {
+    const action = doc.paths['/api/applications/{applicationId}/stages/{stageId}/actions/{action}'].post;
+    const listed = (action.requestBody.content['application/json'].schema.anyOf as Json[]).map((ref) => String(ref.$ref).split('ActionPayload.')[1]);
+    const owned = ['schedule', 'approve_reschedule', 'submit', 'add_onboarding_document'];
+    expect(listed.sort()).toEqual(stageActions.filter((name) => !owned.includes(name)).sort());
+    expect(stageActions.filter((name) => ownerOfAction(name) !== undefined).sort()).toEqual([...owned].sort());
+    for (const name of owned) expect(doc.components.schemas[`ActionPayload.${name}`]).toBeUndefined();
+    expect(doc.components.schemas['CreateStageBody'].oneOf.find((s: Json) => s.properties.type.const === 'offer').properties.data.properties.offerLetter)
+      .toMatchObject({ type: 'object', required: ['documentId'], additionalProperties: false });
+  });
+
   it('generates bodies from the schemas the handlers validate with', () => {
-    const { $schema: _s, ...expected } = z.toJSONSchema(createStageBodySchema, { target: 'draft-2020-12', io: 'input' }) as Json;
+    const { $schema: _s, ...expected } = z.toJSONSchema(createStageRequestSchema, { target: 'draft-2020-12', io: 'input' }) as Json;
     expect(doc.components.schemas.CreateStageBody).toEqual(expected);
     expect(doc.paths['/api/applications/{applicationId}/stages'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateStageBody' });
     const query = doc.paths['/api/applications'].get.parameters.map((p: Json) => [p.name, p.in]);

@@ -31,9 +31,16 @@ describe('stage API through the local host', () => {
     expect(interview.headers.get('location')).toBe(`/api/applications/${id}/stages/${stageId}`);
     expect((await api.raw(id))?.['stages']).toEqual([expect.objectContaining({ id: stageId, status: 'awaiting_candidate' })]);
 
-    const scheduled = await api.call(`/applications/${id}/stages/${stageId}/actions/schedule`, { token: cand, json: { slotId: 'slot-1', scheduledCallId: 'call-1' } });
-    expect(scheduled.status).toBe(200);
-    expect(stageResponseSchema.parse(scheduled.body).stage).toMatchObject({ status: 'scheduled', allowedActions: ['request_reschedule'] });
+    // Scheduling is the scheduling capability's: the generic route names the route to use and changes nothing.
+    const before = await api.settled(id);
+    const direct = await api.call(`/applications/${id}/stages/${stageId}/actions/schedule`, { token: cand, json: { slotId: 'slot-1', scheduledCallId: 'call-1' } });
+    expect(direct).toMatchObject({
+      status: 409,
+      body: { code: 'STAGE.ACTION_NOT_DIRECT', details: { action: 'schedule', owner: 'scheduling', use: 'POST /api/applications/{applicationId}/stages/{stageId}/schedule' } },
+    });
+    expect(await api.raw(id)).toEqual(before);
+    const scheduled = await api.host.services.stages.useCases.applyOwnedAction({ tenantId: 'acme', actor: { role: 'candidate', id: 'cand-1' } }, id, stageId, 'schedule', { slotId: 'slot-1', scheduledCallId: 'call-1' });
+    expect(stageResponseSchema.parse(scheduled).stage).toMatchObject({ status: 'scheduled', allowedActions: ['request_reschedule'] });
     expect((await api.raw(id))?.['stages'][0]).toMatchObject({ status: 'scheduled', data: { slotId: 'slot-1', scheduledCallId: 'call-1' } });
 
     const feedback = await api.call(`/applications/${id}/stages/${stageId}/feedback`, { token: int, json: { rating: 4, recommendation: 'yes', notes: 'Good' } });
@@ -98,10 +105,38 @@ describe('stage API through the local host', () => {
     expect((await api.call('/applications/nope/stages/x/no-such-thing', { token: rec })).status).toBe(404);
     const app = (await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' } })).body;
     expect(await api.call(`/applications/${app.id}/stages/nope`, { token: rec })).toMatchObject({ status: 404, body: { code: 'STAGE.NOT_FOUND' } });
-    const { stage } = (await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'offer', data: { offerLetter } } })).body;
+    const stageId = await api.seedStage(app.id, { type: 'offer', data: { offerLetter } });
+    const stage = { id: stageId };
     const before = await api.settled(app.id);
     const illegal = await api.call(`/applications/${app.id}/stages/${stage.id}/actions/complete`, { token: rec, method: 'POST' });
     expect(illegal).toMatchObject({ status: 409, body: { code: 'STAGE.TRANSITION_NOT_ALLOWED', details: { allowedActions: ['revoke', 'expire'] } } });
+    expect(await api.raw(app.id)).toEqual(before);
+  });
+
+  it('refuses actions a capability owns on the generic route (409 naming the route), and document ids nobody verified', async () => {
+    const app = (await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' } })).body;
+    const assignment = (await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'assignment', data: { instructions: 'Build it' } } })).body.stage;
+    const onboarding = (await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'offer_accepted', data: {} } })).body.stage;
+    const before = await api.settled(app.id);
+    const submission = { documentId: 'doc-1', fileName: 'a.pdf', contentType: 'application/pdf', size: 10 };
+    const submit = await api.call(`/applications/${app.id}/stages/${assignment.id}/actions/submit`, { token: cand, json: { submission } });
+    expect(submit).toMatchObject({ status: 409, body: { code: 'STAGE.ACTION_NOT_DIRECT', details: { action: 'submit', owner: 'documents', use: expect.stringContaining('POST /api/uploads') } } });
+    const onboard = await api.call(`/applications/${app.id}/stages/${onboarding.id}/actions/add_onboarding_document`, { token: cand, json: { document: submission } });
+    expect(onboard).toMatchObject({ status: 409, body: { code: 'STAGE.ACTION_NOT_DIRECT', details: { owner: 'documents' } } });
+    const approve = await api.call(`/applications/${app.id}/stages/${assignment.id}/actions/approve_reschedule`, { token: rec, json: { slotId: 's' } });
+    expect(approve).toMatchObject({ status: 409, body: { code: 'STAGE.ACTION_NOT_DIRECT', details: { owner: 'scheduling', use: expect.stringContaining('/reschedule') } } });
+    const documentArtifact = await api.call(`/applications/${app.id}/stages/${assignment.id}/actions/add_artifact`, { token: rec, json: { artifact: submission } });
+    expect(documentArtifact).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
+    for (const body of [
+      { type: 'offer', data: { offerLetter: { documentId: 'doc-1' } } },
+      { type: 'offer_accepted', data: { onboardingDocuments: [{ documentId: 'doc-2' }] } },
+      { type: 'assignment', data: { instructions: 'x', artifacts: [{ url: 'https://example.com/a' }, { documentId: 'doc-3' }] } },
+    ]) {
+      const created = await api.call(`/applications/${app.id}/stages`, { token: rec, json: body });
+      expect(created).toMatchObject({ status: 409, body: { code: 'DOCUMENT.NOT_FOUND' } });
+    }
+    const spoofed = await api.call(`/applications/${app.id}/stages`, { token: rec, json: { type: 'offer', data: { offerLetter: submission } } });
+    expect(spoofed).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID' } });
     expect(await api.raw(app.id)).toEqual(before);
   });
 

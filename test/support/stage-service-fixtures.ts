@@ -1,13 +1,19 @@
 import type { Container, ItemDefinition } from '@azure/cosmos';
-import type { Principal, Role } from '../../shared/auth/domain/principal.ts';
+import type { Access } from '../../shared/auth/domain/permissions.ts';
+import type { Role } from '../../shared/auth/domain/principal.ts';
+import { legacyStages } from '../../shared/legacy/domain/legacy-stages.ts';
 import type { FeatureGate, FlagState } from '../../shared/flags/ports/feature-gate.port.ts';
 import { systemClock } from '../../shared/platform/clock.ts';
 import { DomainError } from '../../shared/platform/errors.ts';
 import { CosmosIdempotencyStore } from '../../shared/platform/idempotency/cosmos-idempotency-store.adapter.ts';
-import { BatchService } from '../../shared/stages/use-cases/run-batch.ts';
 import { CosmosApplicationRepository } from '../../shared/stages/adapters/cosmos-application-repository.adapter.ts';
 import { CosmosRequestMeter } from '../../shared/platform/cosmos/cosmos-request-meter.ts';
-import { StageService } from '../../shared/stages/use-cases/stage-use-cases.ts';
+import { randomUUID } from 'node:crypto';
+import type { DocumentRef } from '../../shared/stages/domain/document-ref.schema.ts';
+import type { DocumentLookup, VerifiedDocuments } from '../../shared/stages/ports/verified-documents.port.ts';
+import { ApplicationMutator } from '../../shared/stages/use-cases/application-mutator.ts';
+import { bindStageUseCases, type StageUseCases } from '../../shared/stages/stages.module.ts';
+import type { StageDeps } from '../../shared/stages/use-cases/stage-deps.ts';
 import { startLocalCosmos, tempDirectory, type LocalCosmos, type TempDirectory } from '../local/cosmos-support/cosmos-fixtures.ts';
 
 /** A feature gate the test flips: `on`, `off`, or `unavailable`. */
@@ -28,8 +34,9 @@ export class SwitchableGate implements FeatureGate {
   async close(): Promise<void> {}
 }
 
-export function principal(role: Role, tenantId: string, subject: string): Principal {
-  return { subject, tenantId, roles: [role] };
+/** The access `authorize` hands a use case for a caller acting as `role`. */
+export function principal(role: Role, tenantId: string, subject: string): Access {
+  return { tenantId, actor: { role, id: subject } };
 }
 
 export const recruiter = (tenant = 'acme', sub = 'rec-1') => principal('recruiter', tenant, sub);
@@ -37,17 +44,41 @@ export const candidate = (tenant = 'acme', sub = 'cand-1') => principal('candida
 export const interviewer = (tenant = 'acme', sub = 'int-1') => principal('interviewer', tenant, sub);
 export const admin = (tenant = 'acme', sub = 'adm-1') => principal('admin', tenant, sub);
 
+/** A verified document as the documents capability hands it out. */
 export const document = { documentId: 'doc-1', fileName: 'letter.pdf', contentType: 'application/pdf', size: 1024 };
+/** How a create body names it. */
+export const documentId = { documentId: document.documentId };
+
+/**
+ * Verified documents for the use-case tier, until the documents capability is wired in: every
+ * lookup of a document id the test registered (any tenant's lookups are recorded).
+ */
+export class VerifiedDocumentsTable implements VerifiedDocuments {
+  readonly #byId = new Map<string, DocumentRef>([[document.documentId, document]]);
+  readonly lookups: DocumentLookup[] = [];
+
+  add(ref: DocumentRef): void {
+    this.#byId.set(ref.documentId, ref);
+  }
+
+  async find(lookup: DocumentLookup): Promise<DocumentRef | undefined> {
+    this.lookups.push(lookup);
+    return this.#byId.get(lookup.documentId);
+  }
+}
 
 export interface StageServiceWorld {
   readonly cosmos: LocalCosmos;
   readonly gate: SwitchableGate;
   readonly meter: CosmosRequestMeter;
   readonly repository: CosmosApplicationRepository;
-  readonly service: StageService;
-  readonly batch: BatchService;
+  readonly service: StageUseCases;
+  readonly deps: StageDeps;
+  readonly documents: VerifiedDocumentsTable;
   readonly idempotency: CosmosIdempotencyStore;
   readonly applications: Container;
+  /** The same use cases over another repository (a wrapper that slows or contends), with its own mutator. */
+  useCasesOn(repository: CosmosApplicationRepository): StageUseCases;
   /** The raw stored document, Cosmos system fields included; undefined when absent. */
   raw(applicationId: string): Promise<ItemDefinition | undefined>;
   stop(): Promise<void>;
@@ -60,15 +91,27 @@ export async function startStageServiceWorld(): Promise<StageServiceWorld> {
   const gate = new SwitchableGate();
   const meter = new CosmosRequestMeter();
   const repository = new CosmosApplicationRepository({ database: cosmos.database, meter });
-  const service = new StageService({ repository, flags: gate, clock: systemClock });
+  const documents = new VerifiedDocumentsTable();
+  const deps: StageDeps = {
+    applications: repository,
+    flags: gate,
+    clock: systemClock,
+    mutator: new ApplicationMutator({ repository, flags: gate, clock: systemClock }),
+    legacy: legacyStages,
+    documents,
+    newId: randomUUID,
+  };
   const applications = cosmos.container('applications');
   return {
     cosmos,
     gate,
     meter,
     repository,
-    service,
-    batch: new BatchService({ stages: service }),
+    service: bindStageUseCases(deps),
+    deps,
+    documents,
+    useCasesOn: (other) =>
+      bindStageUseCases({ ...deps, applications: other, mutator: new ApplicationMutator({ repository: other, flags: gate, clock: systemClock }) }),
     idempotency: new CosmosIdempotencyStore({ database: cosmos.database, meter }),
     applications,
     raw: async (applicationId) => (await applications.item(applicationId, applicationId).read()).resource,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { DomainError } from '../../platform/errors.ts';
-import { ROLES, type Principal, type Role } from '../domain/principal.ts';
+import { ROLES, type Role } from '../domain/principal.ts';
+import type { TokenVerifier } from '../ports/token-verifier.port.ts';
 
 export interface TokenVerifierConfig {
   readonly issuer: string;
@@ -9,10 +10,6 @@ export interface TokenVerifierConfig {
   readonly jwks: { readonly kind: 'uri'; readonly uri: string } | { readonly kind: 'file'; readonly path: string };
 }
 
-export interface TokenVerifier {
-  /** The principal behind an `Authorization: Bearer …` header; AUTH.UNAUTHENTICATED otherwise. */
-  verify(authorization: string | null | undefined): Promise<Principal>;
-}
 
 const ALGORITHMS = ['RS256', 'ES256', 'PS256'];
 

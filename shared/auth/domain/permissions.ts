@@ -1,37 +1,51 @@
-import type { Principal, Role } from './principal.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { ActorRef } from './actor.ts';
+import type { Principal, Role } from './principal.ts';
 
 /**
- * Which token roles may call each operation. Tenant and candidate scoping come on top: another
- * tenant's application, or another candidate's, is `APPLICATION.NOT_FOUND`, never a 403.
+ * The one permission table: which token roles may call each operation, named per capability.
+ * Routes declare their operation from it; `authorize` is the only role check. Scoping comes on
+ * top, inside the use cases: another tenant's application, or another candidate's, is
+ * `APPLICATION.NOT_FOUND`, never a 403.
  * - candidates read their own applications and act on their own stages;
- * - interviewers read their tenant's applications and submit feedback, nothing else;
- * - recruiters and admins do everything in their tenant.
+ * - interviewers read their tenant's applications and submit feedback;
+ * - recruiters and admins run their tenant's pipeline.
  */
-export const operationRoles = {
-  createApplication: ['recruiter', 'admin'],
-  listApplications: ['recruiter', 'interviewer', 'admin'],
-  readApplication: ['candidate', 'recruiter', 'interviewer', 'admin'],
-  createStage: ['recruiter', 'admin'],
-  applyAction: ['candidate', 'recruiter', 'admin'],
-  submitFeedback: ['interviewer', 'recruiter', 'admin'],
-  batch: ['recruiter', 'admin'],
+export const permissions = {
+  'stages.createApplication': ['recruiter', 'admin'],
+  'stages.listApplications': ['recruiter', 'interviewer', 'admin'],
+  'stages.readApplication': ['candidate', 'recruiter', 'interviewer', 'admin'],
+  'stages.createStage': ['recruiter', 'admin'],
+  'stages.applyAction': ['candidate', 'recruiter', 'admin'],
+  'stages.submitFeedback': ['interviewer', 'recruiter', 'admin'],
+  'stages.batch': ['recruiter', 'admin'],
+  'timeline.read': ['candidate', 'recruiter', 'interviewer', 'admin'],
+  'timeline.verify': ['recruiter', 'interviewer', 'admin'],
+  'events.readStageSla': ['recruiter', 'interviewer', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
-export type StageOperation = keyof typeof operationRoles;
+export type Operation = keyof typeof permissions;
+
+/** Who acts, in which tenant: what `authorize` hands the use cases. */
+export interface Access {
+  readonly tenantId: string;
+  readonly actor: ActorRef;
+}
 
 /** When a principal holds several roles, it acts in the strongest one the operation allows. */
 const strength: readonly Role[] = ['admin', 'recruiter', 'interviewer', 'candidate'];
 
-export function isPermitted(principal: Principal, operation: StageOperation): boolean {
-  const allowed: readonly Role[] = operationRoles[operation];
-  return principal.roles.some((role) => allowed.includes(role));
+export function rolesFor(operation: Operation): readonly Role[] {
+  return permissions[operation];
 }
 
-/** The actor a principal acts as for `operation`; `AUTH.FORBIDDEN` when none of its roles may. */
-export function actorFor(principal: Principal, operation: StageOperation): ActorRef {
-  const allowed: readonly Role[] = operationRoles[operation];
+export function permits(role: Role, operation: Operation): boolean {
+  return rolesFor(operation).includes(role);
+}
+
+/** The access a principal acts with for `operation`; `AUTH.FORBIDDEN` when none of its roles may. */
+export function authorize(principal: Principal, operation: Operation): Access {
+  const allowed = rolesFor(operation);
   const role = strength.find((candidate) => allowed.includes(candidate) && principal.roles.includes(candidate));
   if (role === undefined) {
     throw new DomainError('AUTH.FORBIDDEN', {
@@ -39,12 +53,5 @@ export function actorFor(principal: Principal, operation: StageOperation): Actor
       details: { operation, allowedRoles: allowed },
     });
   }
-  return { role, id: principal.subject };
-}
-
-/** `APPLICATION.NOT_FOUND` unless the application is in the principal's tenant and, for a candidate, theirs. */
-export function assertCanSee(application: { id: string; tenantId: string; candidateId: string }, tenantId: string, actor: ActorRef): void {
-  if (application.tenantId !== tenantId || (actor.role === 'candidate' && application.candidateId !== actor.id)) {
-    throw new DomainError('APPLICATION.NOT_FOUND', { details: { applicationId: application.id } });
-  }
+  return { tenantId: principal.tenantId, actor: { role, id: principal.subject } };
 }

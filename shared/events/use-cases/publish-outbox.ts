@@ -2,15 +2,14 @@ import type { Clock } from '../../platform/clock.ts';
 import type { ApplicationRepository } from '../../stages/ports/application-repository.port.ts';
 import { trimOutbox } from '../../stages/domain/application.ts';
 import type { OutboxEvent } from '../../stages/domain/application.schema.ts';
-import { appendToTimeline } from '../../timeline/use-cases/append-to-timeline.ts';
-import type { TimelineStore } from '../../timeline/ports/timeline-store.port.ts';
+import type { TimelineAppender } from '../ports/timeline-appender.port.ts';
 import type { MessageBus } from '../ports/message-bus.port.ts';
 import { notificationMessage, topicMessage } from '../domain/outbox-messages.ts';
 
 export interface PublishOutboxDeps {
   readonly applications: ApplicationRepository;
   readonly bus: MessageBus;
-  readonly timeline: TimelineStore;
+  readonly timeline: TimelineAppender;
   readonly clock: Clock;
   /** Conditional replaces tried before the trim gives up (the next run trims instead). */
   readonly maxTrimAttempts?: number;
@@ -55,7 +54,7 @@ export async function publishOutbox(deps: PublishOutboxDeps, snapshot: OutboxSna
     await deps.bus.send('stage-events', chunk.map(topicMessage));
     await deps.bus.send('notifications', chunk.map(notificationMessage));
   }
-  const timeline = await appendToTimeline(deps.timeline, events, deps.clock.now());
+  const timeline = await deps.timeline.append(events, deps.clock.now());
   const trimmed = await trimPublished(deps, snapshot.id, events.map((event) => event.id));
   return { published: events.length, appendedToTimeline: timeline.appended, trimmed };
 }

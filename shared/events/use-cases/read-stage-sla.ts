@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
-import type { Principal } from '../../auth/domain/principal.ts';
+import type { Access } from '../../auth/domain/permissions.ts';
+import { visibleApplication } from '../../stages/domain/application-access.ts';
 import type { ApplicationRepository } from '../../stages/ports/application-repository.port.ts';
-import { staffAudience } from '../../timeline/use-cases/timeline-audience.ts';
 import type { SlaPeriod, WaitingSide } from '../domain/stage-sla.ts';
 import type { StageSlaStore } from '../ports/stage-sla-store.port.ts';
 
@@ -21,13 +21,13 @@ export interface ApplicationSlaView {
   readonly stages: readonly StageSlaView[];
 }
 
-/** Staff only: how long each stage of the application waited on the candidate and on recruiters. */
+/** Staff only (`events.readStageSla`): how long each stage of the application waited on the candidate and on recruiters. */
 export async function readStageSla(
   deps: { readonly applications: ApplicationRepository; readonly stageSla: StageSlaStore; readonly clock: Clock },
-  principal: Principal,
+  access: Access,
   applicationId: string,
 ): Promise<ApplicationSlaView> {
-  const application = await staffAudience(deps.applications, principal, applicationId);
+  const { document: application } = await visibleApplication(deps.applications, access, applicationId);
   const asOf = new Date(deps.clock.now());
   const order = new Map(application.stages.map((stage) => [stage.id, stage.order]));
   const records = await deps.stageSla.forApplication(applicationId);

@@ -69,10 +69,6 @@ export class CosmosApplicationRepository implements ApplicationRepository, Appli
     }
   }
 
-  query(query: ApplicationQuery): Promise<ApplicationPage> {
-    return this.board(query, 'stages');
-  }
-
   async board(query: ApplicationQuery, model: ReadModel): Promise<ApplicationPage> {
     const options: FeedOptions = { maxItemCount: query.limit };
     if (query.continuationToken !== undefined) options.continuationToken = decodeToken(query.continuationToken);

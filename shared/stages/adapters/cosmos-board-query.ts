@@ -1,7 +1,6 @@
 import type { SqlParameter, SqlQuerySpec } from '@azure/cosmos';
 import type { ApplicationQuery } from '../ports/application-repository.port.ts';
 import type { LegacyShape, ReadModel } from '../domain/read-model.ts';
-import { legacyShapesMatching } from '../domain/read-model.ts';
 
 /**
  * The recruiter board as one Cosmos DB SQL query: one tenant, optional job / candidate filters,
@@ -30,7 +29,7 @@ export function boardQuerySpec(query: ApplicationQuery, model: ReadModel): SqlQu
  * local server's SQL parser takes exponential time in the nesting depth of parentheses.
  */
 function stageCondition(query: ApplicationQuery, model: ReadModel, parameters: SqlParameter[]): string {
-  const shapes = legacyShapesMatching(query);
+  const shapes = query.legacyShapes ?? [];
   if (model === 'legacy') return legacyDisjuncts(shapes, parameters, true).join(' OR ') || 'false';
   const stageWhere: string[] = [];
   if (query.stageType !== undefined) {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { legacyStatusSchema } from '../domain/legacy-status.ts';
 import { createDisqualifiedDataSchema } from '../domain/types/disqualified.schema.ts';
-import { createStageBodySchema } from '../domain/create-stage.schema.ts';
-import { idSchema } from '../domain/schema-primitives.ts';
+import { createStageRequestSchema } from './create-stage-request.schema.ts';
+import { applicationIdSchema, idSchema } from '../domain/schema-primitives.ts';
+
+export { applicationIdSchema } from '../domain/schema-primitives.ts';
 import { stageActionSchema } from '../domain/stage-action.schema.ts';
 import { stageStatuses, stageTypes } from '../domain/stage.model.ts';
 
@@ -11,8 +13,6 @@ import { stageStatuses, stageTypes } from '../domain/stage.model.ts';
  * the create-application body and the batch body.
  */
 
-/** Ids that are also URL path segments and Cosmos DB ids: no `/ \ ? #`, no spaces. */
-export const applicationIdSchema = idSchema.regex(/^[A-Za-z0-9][A-Za-z0-9._:@~-]*$/, 'Letters, digits and . _ : @ ~ - only, starting with a letter or digit');
 
 export const applicationPathSchema = z.object({ applicationId: z.string().min(1).max(128) });
 export const stagePathSchema = applicationPathSchema.extend({ stageId: z.string().min(1).max(128) });
@@ -73,7 +73,7 @@ export const batchBodySchema = z.discriminatedUnion('operation', [
   z.strictObject({
     operation: z.literal('create_stage'),
     applicationIds: batchApplicationIdsSchema,
-    stage: createStageBodySchema,
+    stage: createStageRequestSchema,
   }),
 ]);
 export type BatchBody = z.input<typeof batchBodySchema>;

@@ -18,7 +18,7 @@ const commonCreateShape = {
 };
 
 /** The create body of one stage type: its `type`, the common fields and its create-time `data`. */
-function createBodySchema<T extends StageType, D extends z.ZodType>(type: T, data: D) {
+export function createBodySchema<T extends StageType, D extends z.ZodType>(type: T, data: D) {
   return z.strictObject({
     type: z.literal(type),
     ...commonCreateShape,

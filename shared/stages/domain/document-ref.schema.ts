@@ -37,3 +37,16 @@ export type ArtifactRef = z.infer<typeof artifactRefSchema>;
 export function isLinkRef(ref: ArtifactRef): ref is LinkRef {
   return 'url' in ref;
 }
+
+/** Why a document was uploaded: decides who may upload it and where it is attached (the seed's table). */
+export const documentPurposes = ['assignment_artifact', 'assignment_submission', 'offer_letter', 'onboarding_document'] as const;
+export type DocumentPurpose = (typeof documentPurposes)[number];
+
+/**
+ * How a client names an uploaded document: by id only. The documents capability resolves it to
+ * verified metadata (same tenant and application, the right purpose, accepted by its content gate).
+ */
+export const documentIdRefSchema = z.strictObject({
+  documentId: z.string().min(1).max(128).describe('Id of an accepted upload (`POST /api/uploads`).'),
+});
+export type DocumentIdRef = z.infer<typeof documentIdRefSchema>;

@@ -1,8 +1,6 @@
-import type { LegacyStatus } from './legacy-status.ts';
-import { legacyStatuses } from './legacy-status.ts';
-import { transformLegacyApplication } from '../../legacy/domain/legacy-transform.ts';
 import type { FlagState } from '../../flags/ports/feature-gate.port.ts';
 import type { ApplicationDocument } from './application.schema.ts';
+import type { LegacyStatus } from './legacy-status.ts';
 import type { Stage } from './stage.model.ts';
 
 /** Which model a read answers with: stored dynamic stages, or the legacy transformation. */
@@ -21,15 +19,21 @@ export function readModelOf(application: Pick<ApplicationDocument, 'stages' | 'l
   return application.legacyStatus === undefined ? 'stages' : 'legacy';
 }
 
+/**
+ * The read-only stages the legacy transformation derives from an application. The `legacy`
+ * capability provides it (stages never import it; the composition root passes it in).
+ */
+export type LegacyTransform = (application: ApplicationDocument) => Stage[];
+
 /** The application's stages in `model`, in order. Legacy stages are derived, never stored. */
-export function stagesIn(application: ApplicationDocument, model: ReadModel): Stage[] {
-  const stages = model === 'stages' ? [...application.stages] : transformLegacyApplication(application);
+export function stagesIn(application: ApplicationDocument, model: ReadModel, legacy: LegacyTransform): Stage[] {
+  const stages = model === 'stages' ? [...application.stages] : legacy(application);
   return stages.sort((a, b) => a.order - b.order);
 }
 
 /** The application as read in `model`: its `stages` replaced by the model's. */
-export function applicationIn(application: ApplicationDocument, model: ReadModel): ApplicationDocument {
-  return model === 'stages' ? application : { ...application, stages: stagesIn(application, 'legacy') };
+export function applicationIn(application: ApplicationDocument, model: ReadModel, legacy: LegacyTransform): ApplicationDocument {
+  return model === 'stages' ? application : { ...application, stages: stagesIn(application, 'legacy', legacy) };
 }
 
 /** One shape of legacy application: a legacy status (absent = none recorded) and whether it references a call. */
@@ -43,30 +47,18 @@ export interface StageFilter {
   readonly stageStatus?: string;
 }
 
-/**
- * Every legacy shape whose transformation contains a stage matching the filter. The board uses
- * it to filter legacy-read applications in the query itself, so a filtered page shows exactly
- * the applications whose displayed stages match.
- */
-export function legacyShapesMatching(filter: StageFilter): LegacyShape[] {
-  const statuses: (LegacyStatus | undefined)[] = [undefined, ...legacyStatuses];
-  const shapes: LegacyShape[] = [];
-  for (const legacyStatus of statuses) {
-    for (const hasScheduledCall of [false, true]) {
-      const stages = transformLegacyApplication({
-        id: 'probe',
-        ...(legacyStatus === undefined ? {} : { legacyStatus }),
-        ...(hasScheduledCall ? { legacyScheduledCallId: 'probe-call' } : {}),
-        recruiterIds: [],
-        createdAt: '1970-01-01T00:00:00.000Z',
-        updatedAt: '1970-01-01T00:00:00.000Z',
-      });
-      if (stages.some((stage) => matchesFilter(stage, filter))) shapes.push({ legacyStatus, hasScheduledCall });
-    }
-  }
-  return shapes;
-}
-
 export function matchesFilter(stage: Pick<Stage, 'type' | 'status'>, filter: StageFilter): boolean {
   return (filter.stageType === undefined || stage.type === filter.stageType) && (filter.stageStatus === undefined || stage.status === filter.stageStatus);
+}
+
+/**
+ * Applies a stage change to the stored stages. An imported application without stored stages
+ * is read through the legacy transformation, so its (read-only) legacy stages are what a caller
+ * sees and names: the change runs against them, and the lifecycle refuses it (`read_only`).
+ * Legacy stages are never written back.
+ */
+export function onStoredStages<R>(application: ApplicationDocument, legacy: LegacyTransform, change: (target: ApplicationDocument) => R): R {
+  if (application.stages.length > 0 || application.legacyStatus === undefined) return change(application);
+  change(applicationIn(application, 'legacy', legacy));
+  throw new Error('A change to a read-only legacy stage was not refused.');
 }

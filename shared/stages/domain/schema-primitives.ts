@@ -10,6 +10,9 @@ export const isoDateSchema = z.iso.date();
 /** An opaque identifier of another record (slot, call, user, document …). */
 export const idSchema = z.string().min(1).max(128);
 
+/** Application ids are also URL path segments and Cosmos DB ids: no `/ \ ? #`, no spaces. */
+export const applicationIdSchema = idSchema.regex(/^[A-Za-z0-9][A-Za-z0-9._:@~-]*$/, 'Letters, digits and . _ : @ ~ - only, starting with a letter or digit');
+
 /** A short free-text reason given with an action; visible to everyone who sees the stage. */
 export const reasonSchema = z.string().trim().min(1).max(1000);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { artifactRefSchema, documentRefSchema } from './document-ref.schema.ts';
+import { documentRefSchema, linkRefSchema } from './document-ref.schema.ts';
 import { idSchema, reasonSchema } from './schema-primitives.ts';
 
 /** Every action any stage type knows. Which apply to which type and status is the lifecycle's business. */
@@ -32,9 +32,10 @@ const empty = z.strictObject({});
 const optionalReason = z.strictObject({ reason: reasonSchema.optional() });
 
 /**
- * Payload of each action as the domain receives it. Payloads that reference uploads carry
- * verified `DocumentRef`s: the service resolves an uploaded document id to its verified
- * metadata before it applies the action; the scheduling service supplies `scheduledCallId`.
+ * Payload of each action as the domain receives it. Actions owned by a capability (see the
+ * lifecycle tables' `owner`) get their payload from that capability, never from a client:
+ * the scheduling capability supplies `scheduledCallId` after it created the calendar event,
+ * the documents capability a verified `DocumentRef` after its content gate accepted the upload.
  */
 export const actionPayloadSchemas = {
   /** Candidate picks a slot; the scheduling service has held it and created the call. */
@@ -48,7 +49,8 @@ export const actionPayloadSchemas = {
   deny_reschedule: optionalReason,
   complete: empty,
   cancel: optionalReason,
-  add_artifact: z.strictObject({ artifact: artifactRefSchema }),
+  /** A link; uploaded artifacts are attached by the documents capability after its content gate. */
+  add_artifact: z.strictObject({ artifact: linkRefSchema }),
   submit: z.strictObject({ submission: documentRefSchema, note: z.string().trim().min(1).max(2000).optional() }),
   pass: empty,
   fail: empty,

@@ -9,13 +9,19 @@ export interface ActionContext {
   readonly now: string;
 }
 
+/** Capabilities that own some actions: they apply them after their own checks (a held slot, a verified upload). */
+export const actionOwners = ['scheduling', 'documents'] as const;
+export type ActionOwner = (typeof actionOwners)[number];
+
 /**
  * One row of a lifecycle table: the action is allowed from `from`, by `roles` (admin counts as
  * recruiter), moves the stage to `to` (absent: status unchanged) and rewrites `data` through
  * `apply`. `guard` refuses on the stage's data (a refusal is a `STAGE.TRANSITION_NOT_ALLOWED`);
- * `check` rejects the payload against the stage (a `REQUEST.INVALID`).
+ * `check` rejects the payload against the stage (a `REQUEST.INVALID`). An `owner` capability
+ * applies the action itself; the generic action route refuses it.
  */
 export interface ActionRule<S extends Stage, A extends StageAction> {
+  readonly owner?: ActionOwner;
   readonly from: readonly S['status'][];
   readonly to?: S['status'];
   readonly roles: readonly ActorRole[];

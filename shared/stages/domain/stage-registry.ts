@@ -3,7 +3,8 @@ import { disqualifiedDefinition } from './types/disqualified.lifecycle.ts';
 import { liveInterviewDefinition } from './types/live-interview.lifecycle.ts';
 import { offerAcceptedDefinition } from './types/offer-accepted.lifecycle.ts';
 import { offerDefinition } from './types/offer.lifecycle.ts';
-import type { StageDefinition } from './stage-definition.ts';
+import type { ActionOwner, StageDefinition } from './stage-definition.ts';
+import type { StageAction } from './stage-action.schema.ts';
 import type { Stage, StageOf, StageType } from './stage.model.ts';
 
 export const stageDefinitions: { readonly [T in StageType]: StageDefinition<StageOf<T>> } = {
@@ -20,4 +21,17 @@ export const stageDefinitions: { readonly [T in StageType]: StageDefinition<Stag
  */
 export function definitionOf(type: StageType): StageDefinition<Stage> {
   return stageDefinitions[type] as unknown as StageDefinition<Stage>;
+}
+
+/**
+ * The capability that owns `action`, if one does. Action names mean one thing across types, so
+ * ownership is a property of the name: the generic action route refuses owned actions before it
+ * reads anything.
+ */
+export function ownerOfAction(action: StageAction): ActionOwner | undefined {
+  for (const type of Object.keys(stageDefinitions) as StageType[]) {
+    const owner = definitionOf(type).actions[action]?.owner;
+    if (owner !== undefined) return owner;
+  }
+  return undefined;
 }

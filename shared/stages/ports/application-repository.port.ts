@@ -1,4 +1,5 @@
 import type { ApplicationDocument } from '../domain/application.schema.ts';
+import type { LegacyShape } from '../domain/read-model.ts';
 
 /** A stored application with the `_etag` its next conditional replace must match. */
 export interface StoredApplication {
@@ -14,6 +15,11 @@ export interface ApplicationQuery {
   readonly stageStatus?: string;
   readonly limit: number;
   readonly continuationToken?: string;
+  /**
+   * With a stage filter: the legacy shapes whose transformation shows a matching stage (from
+   * `LegacyStages.shapesMatching`), so applications read through the legacy model filter as shown.
+   */
+  readonly legacyShapes?: readonly LegacyShape[];
 }
 
 export interface ApplicationPage {
@@ -32,8 +38,6 @@ export interface ApplicationRepository {
   create(document: ApplicationDocument): Promise<StoredApplication>;
   /** Replaces only if the stored `_etag` still equals `etag`; `'conflict'` when it does not. */
   replace(document: ApplicationDocument, etag: string): Promise<StoredApplication | 'conflict'>;
-  /** The recruiter board: one tenant, optional filters, paginated. */
-  query(query: ApplicationQuery): Promise<ApplicationPage>;
   /** Applications whose outbox still holds an event created at or before `olderThan` (ISO). */
   withStrandedOutbox(olderThan: string, limit: number): Promise<readonly StoredApplication[]>;
 }

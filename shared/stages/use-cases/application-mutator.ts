@@ -1,16 +1,11 @@
 import { DYNAMIC_STAGES_FLAG, type FeatureGate } from '../../flags/ports/feature-gate.port.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/errors.ts';
-import type { ActorRef } from '../../auth/domain/actor.ts';
 import type { ApplicationDocument } from '../domain/application.schema.ts';
 import type { ApplicationRepository } from '../ports/application-repository.port.ts';
-import { assertCanSee } from '../../auth/domain/permissions.ts';
+import { assertCanSee } from '../domain/application-access.ts';
+import type { Access } from '../../auth/domain/permissions.ts';
 
-/** Who mutates: the acting role and subject, in which tenant. */
-export interface MutationAccess {
-  readonly tenantId: string;
-  readonly actor: ActorRef;
-}
 
 /** A change to apply: the pure aggregate function's result, which carries the next document. */
 export type ApplicationChange<R extends { readonly application: ApplicationDocument }> = (application: ApplicationDocument, now: string) => R;
@@ -72,7 +67,7 @@ export class ApplicationMutator {
   }
 
   async mutate<R extends { readonly application: ApplicationDocument }>(
-    access: MutationAccess,
+    access: Access,
     applicationId: string,
     change: ApplicationChange<R>,
   ): Promise<R> {

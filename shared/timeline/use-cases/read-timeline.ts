@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/domain/principal.ts';
+import type { Access } from '../../auth/domain/permissions.ts';
 import type { ApplicationRepository } from '../../stages/ports/application-repository.port.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { timelineAudience } from './timeline-audience.ts';
@@ -31,10 +31,10 @@ export interface TimelinePageResult {
  * hashes, so the chain can be checked outside Stageline); the candidate gets only events about
  * stages visible to them (never feedback), without hashes or staff identities.
  */
-export async function readTimeline(deps: TimelineReadDeps, principal: Principal, applicationId: string, request: TimelinePageRequest): Promise<TimelinePageResult> {
+export async function readTimeline(deps: TimelineReadDeps, access: Access, applicationId: string, request: TimelinePageRequest): Promise<TimelinePageResult> {
   const limit = request.limit ?? TIMELINE_PAGE_DEFAULT;
   const afterSeq = request.continuationToken === undefined ? 0 : decodeToken(request.continuationToken);
-  const audience = await timelineAudience(deps.applications, principal, applicationId);
+  const audience = await timelineAudience(deps.applications, access, applicationId);
   const page = await deps.timeline.page(applicationId, {
     afterSeq,
     limit,

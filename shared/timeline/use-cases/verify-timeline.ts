@@ -1,18 +1,18 @@
-import type { Principal } from '../../auth/domain/principal.ts';
+import type { Access } from '../../auth/domain/permissions.ts';
+import { visibleApplication } from '../../stages/domain/application-access.ts';
 import type { ApplicationDocument } from '../../stages/domain/application.schema.ts';
-import { staffAudience } from './timeline-audience.ts';
 import type { TimelineReadDeps } from './read-timeline.ts';
 import { verifyChain, type ChainVerification } from '../domain/verify-timeline-chain.ts';
 
 /**
- * Recomputes an application's whole chain (staff only). Besides changed or missing entries in
+ * Recomputes an application's whole chain (staff only: `timeline.verify`). Besides changed or missing entries in
  * the middle, it checks the ends against the aggregate: every committed event older than the
  * outbox's oldest must have its entry (a cut-off end reports the first missing seq), and no
  * entry may lie beyond the last event the aggregate handed out.
  */
-export async function verifyTimeline(deps: TimelineReadDeps, principal: Principal, applicationId: string): Promise<ChainVerification> {
-  const application = await staffAudience(deps.applications, principal, applicationId);
-  return verifyApplicationTimeline(deps, application);
+export async function verifyTimeline(deps: TimelineReadDeps, access: Access, applicationId: string): Promise<ChainVerification> {
+  const { document } = await visibleApplication(deps.applications, access, applicationId);
+  return verifyApplicationTimeline(deps, document);
 }
 
 /** The check itself, without access control (the kill test and operators' tooling use it). */

@@ -1,7 +1,8 @@
 import { LocalBroker } from '../../../local/broker/local-broker.ts';
 import { LocalBrokerMessageBus } from '../../../local/broker/local-message-bus.adapter.ts';
 import type { BrokerMessage } from '../../../local/broker/broker-types.ts';
-import { buildEventServices, type EventServices } from '../../../shared/events/events.module.ts';
+import { createEventsModule, type EventsModule } from '../../../shared/events/events.module.ts';
+import { createTimelineModule, type TimelineModule } from '../../../shared/timeline/timeline.module.ts';
 import type { PublishOutboxDeps } from '../../../shared/events/use-cases/publish-outbox.ts';
 import type { Clock } from '../../../shared/platform/clock.ts';
 import { queues, topics } from '../../../shared/platform/messaging-entities.ts';
@@ -34,7 +35,8 @@ export interface EventFixture {
   readonly broker: LocalBroker;
   readonly bus: LocalBrokerMessageBus;
   readonly applications: CosmosApplicationRepository;
-  readonly events: EventServices;
+  readonly events: EventsModule;
+  readonly timeline: TimelineModule;
   readonly clock: ReturnType<typeof testClock>;
   deps(overrides?: Partial<PublishOutboxDeps>): PublishOutboxDeps;
   /** Stores a new application with an assignment stage (1 event), optionally submitted (2 events). */
@@ -54,7 +56,8 @@ export async function startEventFixture(): Promise<EventFixture> {
   const bus = new LocalBrokerMessageBus(broker);
   const applications = new CosmosApplicationRepository({ database: cosmos.database });
   const clock = testClock();
-  const events = buildEventServices(cosmos.database, clock, applications);
+  const timeline = createTimelineModule(cosmos.database);
+  const events = createEventsModule(cosmos.database, clock, { applications, timeline: timeline.appender });
   const fixture: EventFixture = {
     temp,
     cosmos,
@@ -62,6 +65,7 @@ export async function startEventFixture(): Promise<EventFixture> {
     bus,
     applications,
     events,
+    timeline,
     clock,
     deps: (overrides = {}) => ({ applications, bus, timeline: events.timeline, clock, ...overrides }),
     async seed(applicationId, options = {}) {

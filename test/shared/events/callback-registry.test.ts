@@ -9,6 +9,7 @@ import { applyStageAction } from '../../../shared/stages/domain/application.ts';
 import { candidate, recruiter, useEventFixture } from '../../e2e/support/event-fixtures.ts';
 import { useTestMetrics } from '../../e2e/support/test-metrics.ts';
 import { waitFor } from '../../local/cosmos-support/cosmos-fixtures.ts';
+import { authorize } from '../../../shared/auth/domain/permissions.ts';
 
 const PATH = 'stage-events/Subscriptions/post-transition-callbacks';
 const DEAD_LETTERS = `${PATH}/$deadletterqueue`;
@@ -139,10 +140,11 @@ describe('post-transition callback registry', () => {
     expect(record.stageStatus).toBe('completed');
 
     const principal = { subject: 'rec-1', tenantId: 'acme', roles: ['recruiter' as const] };
-    const view = await readStageSla({ applications: fx().applications, stageSla: fx().events.stageSla, clock: fx().clock }, principal, 'app-3');
+    const access = authorize(principal, 'events.readStageSla');
+    const view = await readStageSla({ applications: fx().applications, stageSla: fx().events.stageSla, clock: fx().clock }, access, 'app-3');
     expect(view.stages).toEqual([expect.objectContaining({ stageId: 'app-3-st-1', stageType: 'assignment', waitedMs: { candidate: 2 * 3_600_000, recruiter: 30 * 60_000 }, waitingOn: null })]);
-    await expect(readStageSla({ applications: fx().applications, stageSla: fx().events.stageSla, clock: fx().clock }, { ...principal, tenantId: 'other' }, 'app-3')).rejects.toMatchObject({ code: 'APPLICATION.NOT_FOUND' });
-    await expect(readStageSla({ applications: fx().applications, stageSla: fx().events.stageSla, clock: fx().clock }, { subject: 'cand-1', tenantId: 'acme', roles: ['candidate'] }, 'app-3')).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    await expect(readStageSla({ applications: fx().applications, stageSla: fx().events.stageSla, clock: fx().clock }, { ...access, tenantId: 'other' }, 'app-3')).rejects.toMatchObject({ code: 'APPLICATION.NOT_FOUND' });
+    expect(() => authorize({ subject: 'cand-1', tenantId: 'acme', roles: ['candidate'] }, 'events.readStageSla')).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
   });
 
   it('refuses a badly named, duplicate or unbounded callback', () => {

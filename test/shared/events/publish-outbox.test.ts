@@ -14,7 +14,7 @@ describe('publishOutbox against the embedded Cosmos DB server and the broker', (
 
   async function timelineOf(applicationId: string): Promise<TimelineEntry[]> {
     const entries: TimelineEntry[] = [];
-    for await (const entry of fx().events.timeline.all(applicationId)) entries.push(entry);
+    for await (const entry of fx().timeline.store.all(applicationId)) entries.push(entry);
     return entries;
   }
 
@@ -25,7 +25,6 @@ describe('publishOutbox against the embedded Cosmos DB server and the broker', (
       ...applications,
       get: (id) => applications.get(id),
       withStrandedOutbox: (...args) => applications.withStrandedOutbox(...args),
-      query: (query) => applications.query(query),
       create: (document) => applications.create(document),
       replace,
     };
@@ -82,7 +81,7 @@ describe('publishOutbox against the embedded Cosmos DB server and the broker', (
     const after = await fx().applications.get('app-1');
     expect(after!.document.outbox).toEqual([]);
     expect(after!.document.eventSeq).toBe(2);
-    expect(await verifyApplicationTimeline(fx().events, after!.document)).toEqual({ valid: true, entries: 2 });
+    expect(await verifyApplicationTimeline({ timeline: fx().timeline.store }, after!.document)).toEqual({ valid: true, entries: 2 });
   });
 
   it('keeps events committed while it published, and trims after losing the replace race', async () => {
@@ -142,7 +141,7 @@ describe('publishOutbox against the embedded Cosmos DB server and the broker', (
     expect(results.map((result) => result.trimmed).reduce((a, b) => a + b)).toBe(2);
     const after = (await fx().applications.get('app-4'))!.document;
     expect(after.outbox).toEqual([]);
-    expect(await verifyApplicationTimeline(fx().events, after)).toEqual({ valid: true, entries: 2 });
+    expect(await verifyApplicationTimeline({ timeline: fx().timeline.store }, after)).toEqual({ valid: true, entries: 2 });
     expect((await fx().peekAll('notifications')).map((message) => message.messageId)).toEqual(['app-4:1', 'app-4:2']);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applicationPageSchema } from '../../../shared/stages/api/application-views.schema.ts';
 import { listApplicationsQuerySchema } from '../../../shared/stages/api/application-requests.schema.ts';
-import { candidate, document, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld } from '../../support/stage-service-fixtures.ts';
+import { candidate, document, documentId, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld } from '../../support/stage-service-fixtures.ts';
 
 const query = (input: Record<string, unknown> = {}) => listApplicationsQuerySchema.parse(input);
 
@@ -13,12 +13,12 @@ describe('StageService board', () => {
     for (let i = 0; i < 5; i += 1) {
       await world.service.createApplication(acme, { id: `board-${i}`, jobId: i % 2 === 0 ? 'job-even' : 'job-odd', candidateId: `cand-${i}` });
     }
-    await world.service.createStage(acme, 'board-0', { type: 'offer', data: { offerLetter: document } });
-    const offer = await world.service.createStage(acme, 'board-2', { type: 'offer', data: { offerLetter: document } });
+    await world.service.createStage(acme, 'board-0', { type: 'offer', data: { offerLetter: documentId } });
+    const offer = await world.service.createStage(acme, 'board-2', { type: 'offer', data: { offerLetter: documentId } });
     await world.service.applyAction(candidate('acme', 'cand-2'), 'board-2', offer.stage.id, 'accept', {});
     await world.service.createApplication(acme, { id: 'board-legacy', jobId: 'job-even', candidateId: 'cand-9', legacyStatus: 'hired' });
     await world.service.createApplication(recruiter('globex'), { id: 'board-globex', jobId: 'job-even', candidateId: 'cand-0' });
-    await world.service.createStage(recruiter('globex'), 'board-globex', { type: 'offer', data: { offerLetter: document } });
+    await world.service.createStage(recruiter('globex'), 'board-globex', { type: 'offer', data: { offerLetter: documentId } });
   });
   afterAll(() => world.stop());
   beforeEach(() => world.gate.set('on'));
@@ -57,8 +57,7 @@ describe('StageService board', () => {
     expect(page.items.every((item) => item.model === 'legacy')).toBe(true);
   });
 
-  it('refuses candidates and a forged continuation token', async () => {
-    expect((await domainErrorOf(world.service.listApplications(candidate(), query()))).code).toBe('AUTH.FORBIDDEN');
+  it('refuses a forged continuation token', async () => {
     const error = await domainErrorOf(world.service.listApplications(recruiter(), query({ continuationToken: 'bm90LWEtdG9rZW4' })));
     expect(error).toMatchObject({ code: 'REQUEST.INVALID', details: { issues: [{ path: 'continuationToken' }] } });
   });

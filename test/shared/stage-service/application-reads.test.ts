@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applicationViewSchema, candidateApplicationViewSchema, staffApplicationViewSchema } from '../../../shared/stages/api/application-views.schema.ts';
 import {
-  candidate, document, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld,
+  candidate, document, documentId, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld,
 } from '../../support/stage-service-fixtures.ts';
 
 describe('StageService reads against the embedded Cosmos DB server', () => {
@@ -42,7 +42,7 @@ describe('StageService reads against the embedded Cosmos DB server', () => {
       type: 'live_interview', internalNotes: 'strong referral', data: { recruiterId: 'rec-1', interviewerIds: ['int-1'] },
     });
     await world.service.createStage(recruiter(), 'read-3', { type: 'assignment', visibleToCandidate: false, data: { instructions: 'Hidden' } });
-    await world.service.applyAction(candidate(), 'read-3', interview.stage.id, 'schedule', { slotId: 'slot-1', scheduledCallId: 'call-1' });
+    await world.service.applyOwnedAction(candidate(), 'read-3', interview.stage.id, 'schedule', { slotId: 'slot-1', scheduledCallId: 'call-1' });
     await world.service.submitFeedback(interviewer(), 'read-3', interview.stage.id, { rating: 4, recommendation: 'yes', notes: 'secret' });
 
     const view = await world.service.getApplication(candidate(), 'read-3');
@@ -73,7 +73,7 @@ describe('StageService reads against the embedded Cosmos DB server', () => {
   it('reads every application through the legacy transformation while the flag is off or unavailable', async () => {
     await world.service.createApplication(recruiter(), { id: 'read-5', jobId: 'job-1', candidateId: 'cand-1', legacyStatus: 'assignment_sent' });
     await world.service.createApplication(recruiter(), { id: 'read-5b', jobId: 'job-1', candidateId: 'cand-1' });
-    await world.service.createStage(recruiter(), 'read-5b', { type: 'offer', data: { offerLetter: document } });
+    await world.service.createStage(recruiter(), 'read-5b', { type: 'offer', data: { offerLetter: documentId } });
     for (const status of ['off', 'unavailable'] as const) {
       world.gate.set(status);
       const imported = await world.service.getApplication(candidate(), 'read-5');

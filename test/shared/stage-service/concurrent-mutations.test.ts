@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../shared/platform/clock.ts';
 import type { ApplicationDocument } from '../../../shared/stages/domain/application.schema.ts';
 import type { StoredApplication } from '../../../shared/stages/ports/application-repository.port.ts';
 import { CosmosApplicationRepository } from '../../../shared/stages/adapters/cosmos-application-repository.adapter.ts';
-import { StageService } from '../../../shared/stages/use-cases/stage-use-cases.ts';
 import { candidate, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld } from '../../support/stage-service-fixtures.ts';
 
 /** Retries what the API tells clients to retry: CONCURRENT_UPDATE. */
@@ -39,7 +37,7 @@ describe('concurrent mutations on one application', () => {
   it('never loses an update: 20 parallel feedback submissions are all stored', async () => {
     await world.service.createApplication(recruiter(), { id: 'race-1', jobId: 'job-1', candidateId: 'cand-1' });
     const { stage } = await world.service.createStage(recruiter(), 'race-1', { type: 'live_interview', data: { recruiterId: 'rec-1' } });
-    await world.service.applyAction(candidate(), 'race-1', stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'c-1' });
+    await world.service.applyOwnedAction(candidate(), 'race-1', stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'c-1' });
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -57,7 +55,7 @@ describe('concurrent mutations on one application', () => {
 
   it('re-reads and re-applies after losing a conditional replace, keeping the rival\'s change', async () => {
     const repository = new ContendedRepository({ database: world.cosmos.database });
-    const service = new StageService({ repository, flags: world.gate, clock: systemClock });
+    const service = world.useCasesOn(repository);
     await world.service.createApplication(recruiter(), { id: 'race-2', jobId: 'job-1', candidateId: 'cand-1' });
     let rivalWrites = 0;
     repository.rival = async () => {
@@ -74,7 +72,7 @@ describe('concurrent mutations on one application', () => {
 
   it('gives up with APPLICATION.CONCURRENT_UPDATE after 5 retries, without writing its change', async () => {
     const repository = new ContendedRepository({ database: world.cosmos.database });
-    const service = new StageService({ repository, flags: world.gate, clock: systemClock });
+    const service = world.useCasesOn(repository);
     await world.service.createApplication(recruiter(), { id: 'race-3', jobId: 'job-1', candidateId: 'cand-1' });
     repository.rival = async () => {
       await world.service.createStage(recruiter(), 'race-3', { type: 'offer_accepted', title: 'rival', data: {} });

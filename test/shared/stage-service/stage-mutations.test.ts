@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  admin, candidate, document, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld,
+  admin, candidate, document, documentId, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld,
 } from '../../support/stage-service-fixtures.ts';
 
 describe('StageService mutations against the embedded Cosmos DB server', () => {
@@ -34,7 +34,7 @@ describe('StageService mutations against the embedded Cosmos DB server', () => {
   it('applies actions by candidate and recruiter, each with a stage.transitioned event', async () => {
     const id = await freshApplication();
     const { stage } = await world.service.createStage(recruiter(), id, { type: 'assignment', data: { instructions: 'Do it' } });
-    const submitted = await world.service.applyAction(candidate(), id, stage.id, 'submit', { submission: document });
+    const submitted = await world.service.applyOwnedAction(candidate(), id, stage.id, 'submit', { submission: document });
     expect(submitted.stage).toMatchObject({ status: 'awaiting_recruiter', allowedActions: [] });
     expect(submitted.stage).not.toHaveProperty('feedback');
     const passed = await world.service.applyAction(recruiter(), id, stage.id, 'pass', {});
@@ -49,7 +49,7 @@ describe('StageService mutations against the embedded Cosmos DB server', () => {
 
   it('refuses an illegal transition with the allowed actions, writing nothing', async () => {
     const id = await freshApplication();
-    const { stage } = await world.service.createStage(recruiter(), id, { type: 'offer', data: { offerLetter: document } });
+    const { stage } = await world.service.createStage(recruiter(), id, { type: 'offer', data: { offerLetter: documentId } });
     const before = await world.raw(id);
     const error = await domainErrorOf(world.service.applyAction(recruiter(), id, stage.id, 'accept', {}));
     expect(error.code).toBe('AUTH.FORBIDDEN');
@@ -64,7 +64,7 @@ describe('StageService mutations against the embedded Cosmos DB server', () => {
   it('stores feedback from interviewers and recruiters, refuses candidates', async () => {
     const id = await freshApplication();
     const { stage } = await world.service.createStage(recruiter(), id, { type: 'live_interview', data: { recruiterId: 'rec-1' } });
-    await world.service.applyAction(candidate(), id, stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'call-1' });
+    await world.service.applyOwnedAction(candidate(), id, stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'call-1' });
     const fromInterviewer = await world.service.submitFeedback(interviewer(), id, stage.id, { rating: 5, recommendation: 'strong_yes' });
     const fromRecruiter = await world.service.submitFeedback(recruiter(), id, stage.id, { rating: 2, recommendation: 'no', notes: 'Late' });
     expect(fromInterviewer.feedback).toMatchObject({ authorId: 'int-1', authorRole: 'interviewer', rating: 5 });
@@ -77,11 +77,11 @@ describe('StageService mutations against the embedded Cosmos DB server', () => {
 
   it('closes the application with a disqualified stage: no more stages, no candidate actions', async () => {
     const id = await freshApplication();
-    const offer = await world.service.createStage(recruiter(), id, { type: 'offer', data: { offerLetter: document } });
+    const offer = await world.service.createStage(recruiter(), id, { type: 'offer', data: { offerLetter: documentId } });
     await world.service.createStage(recruiter(), id, { type: 'disqualified', data: { reason: 'Position filled', notifyCandidate: true } });
     const closed = await world.raw(id);
     expect(typeof closed?.['closedAt']).toBe('string');
-    expect((await domainErrorOf(world.service.createStage(recruiter(), id, { type: 'offer', data: { offerLetter: document } }))).code).toBe('APPLICATION.CLOSED');
+    expect((await domainErrorOf(world.service.createStage(recruiter(), id, { type: 'offer', data: { offerLetter: documentId } }))).code).toBe('APPLICATION.CLOSED');
     expect((await domainErrorOf(world.service.applyAction(candidate(), id, offer.stage.id, 'accept', {}))).code).toBe('APPLICATION.CLOSED');
     expect(await world.raw(id)).toEqual(closed);
     const revoked = await world.service.applyAction(recruiter(), id, offer.stage.id, 'revoke', { reason: 'Closed' });
@@ -115,7 +115,7 @@ describe('StageService mutations against the embedded Cosmos DB server', () => {
         world.service.applyAction(candidate(), id, stage.id, 'complete', {}),
         world.service.submitFeedback(recruiter(), id, stage.id, { rating: 3, recommendation: 'mixed' }),
         world.service.createApplication(recruiter(), { id: `${id}-new-${status}`, jobId: 'job-1', candidateId: 'cand-1' }),
-        world.batch.run(recruiter(), { operation: 'disqualify', applicationIds: [id], disqualification: { reason: 'x', notifyCandidate: false } }),
+        world.service.runBatch(recruiter(), { operation: 'disqualify', applicationIds: [id], disqualification: { reason: 'x', notifyCandidate: false } }),
       ];
       for (const call of calls) {
         const error = await domainErrorOf(call);

@@ -107,13 +107,14 @@ describe('live_interview effects', () => {
 describe('assignment effects', () => {
   const assignment = () => created({ type: 'assignment', data: { instructions: 'Build it' } });
 
-  it('add_artifact appends a link or document', () => {
+  it('add_artifact appends a link; a document reference is not a payload (uploads are attached by the documents capability)', () => {
     const next = run(assignment(), [
       ['add_artifact', recruiter, { artifact: { url: 'https://example.com/repo' } }],
-      ['add_artifact', recruiter, { artifact: doc }],
+      ['add_artifact', recruiter, { artifact: { url: 'https://example.com/brief', title: 'Brief' } }],
     ]);
     expect(next.status).toBe('awaiting_candidate');
-    expect(next.data).toMatchObject({ artifacts: [{ url: 'https://example.com/repo' }, doc] });
+    expect(next.data).toMatchObject({ artifacts: [{ url: 'https://example.com/repo' }, { url: 'https://example.com/brief', title: 'Brief' }] });
+    expect(() => run(assignment(), [['add_artifact', recruiter, { artifact: doc }]])).toThrow(expect.objectContaining({ code: 'REQUEST.INVALID' }));
   });
 
   it('submit stores the document reference, note and time', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { authorize, type Access } from '../../../shared/auth/domain/permissions.ts';
 import type { Principal } from '../../../shared/auth/domain/principal.ts';
 import { publishOutbox } from '../../../shared/events/use-cases/publish-outbox.ts';
 import { addStage, addStageFeedback, applyStageAction } from '../../../shared/stages/domain/application.ts';
@@ -8,13 +9,18 @@ import type { TimelineEntry } from '../../../shared/timeline/domain/timeline-ent
 import { verifyTimeline } from '../../../shared/timeline/use-cases/verify-timeline.ts';
 import { candidate, recruiter, submission, useEventFixture } from '../../e2e/support/event-fixtures.ts';
 
-const staff: Principal = { subject: 'rec-1', tenantId: 'acme', roles: ['recruiter'] };
-const theCandidate: Principal = { subject: 'cand-1', tenantId: 'acme', roles: ['candidate'] };
+const staffPrincipal: Principal = { subject: 'rec-1', tenantId: 'acme', roles: ['recruiter'] };
+const candidatePrincipal: Principal = { subject: 'cand-1', tenantId: 'acme', roles: ['candidate'] };
+/** What the routes hand the use cases: the access the permission table gives for the operation. */
+const reader = (principal: Principal): Access => authorize(principal, 'timeline.read');
+const verifier = (principal: Principal): Access => authorize(principal, 'timeline.verify');
+const staff = reader(staffPrincipal);
+const theCandidate = reader(candidatePrincipal);
 
 describe('timeline against the embedded Cosmos DB server', () => {
   const fx = useEventFixture();
 
-  const deps = () => ({ applications: fx().applications, timeline: fx().events.timeline });
+  const deps = () => ({ applications: fx().applications, timeline: fx().timeline.store });
 
   /** app-1: visible assignment (created, submitted), hidden assignment (created), feedback on the visible one = 4 events. */
   async function publishedApplication(): Promise<void> {
@@ -55,39 +61,39 @@ describe('timeline against the embedded Cosmos DB server', () => {
 
   it('isolates tenants and candidates, and keeps verify for staff', async () => {
     await publishedApplication();
-    await expect(readTimeline(deps(), { ...staff, tenantId: 'other' }, 'app-1', {})).rejects.toMatchObject({ code: 'APPLICATION.NOT_FOUND' });
-    await expect(readTimeline(deps(), { ...theCandidate, subject: 'cand-2' }, 'app-1', {})).rejects.toMatchObject({ code: 'APPLICATION.NOT_FOUND' });
+    await expect(readTimeline(deps(), reader({ ...staffPrincipal, tenantId: 'other' }), 'app-1', {})).rejects.toMatchObject({ code: 'APPLICATION.NOT_FOUND' });
+    await expect(readTimeline(deps(), reader({ ...candidatePrincipal, subject: 'cand-2' }), 'app-1', {})).rejects.toMatchObject({ code: 'APPLICATION.NOT_FOUND' });
     await expect(readTimeline(deps(), staff, 'missing', {})).rejects.toMatchObject({ code: 'APPLICATION.NOT_FOUND' });
-    await expect(readTimeline(deps(), { ...staff, roles: [] }, 'app-1', {})).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
-    await expect(verifyTimeline(deps(), theCandidate, 'app-1')).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
-    expect(await verifyTimeline(deps(), { ...staff, roles: ['interviewer'] }, 'app-1')).toEqual({ valid: true, entries: 4 });
+    expect(() => reader({ ...staffPrincipal, roles: [] })).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+    expect(() => verifier(candidatePrincipal)).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+    expect(await verifyTimeline(deps(), verifier({ ...staffPrincipal, roles: ['interviewer'] }), 'app-1')).toEqual({ valid: true, entries: 4 });
   });
 
   it('verify reports the seq of an entry changed in the container, and a missing end', async () => {
     await publishedApplication();
-    expect(await verifyTimeline(deps(), staff, 'app-1')).toEqual({ valid: true, entries: 4 });
+    expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: true, entries: 4 });
     const container = fx().cosmos.container('timeline');
     const { resource } = await container.item('app-1:3', 'app-1').read<Record<string, unknown> & { event: Record<string, unknown> }>();
     await container.item('app-1:3', 'app-1').replace({ ...resource!, event: { ...resource!.event, visibleToCandidate: true } });
-    expect(await verifyTimeline(deps(), staff, 'app-1')).toEqual({ valid: false, entries: 4, firstBrokenSeq: 3 });
+    expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: false, entries: 4, firstBrokenSeq: 3 });
 
     await container.item('app-1:3', 'app-1').replace(resource!);
-    expect(await verifyTimeline(deps(), staff, 'app-1')).toEqual({ valid: true, entries: 4 });
+    expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: true, entries: 4 });
     await container.item('app-1:4', 'app-1').delete();
-    expect(await verifyTimeline(deps(), staff, 'app-1')).toEqual({ valid: false, entries: 3, firstBrokenSeq: 4 });
+    expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: false, entries: 3, firstBrokenSeq: 4 });
   });
 
   it('appending the same events again, or from two racing publishers, keeps one chained entry per event', async () => {
     const stored = await fx().seed('app-2', { submitted: true });
     const moved = applyStageAction(stored.document, 'app-2-st-1', 'pass', recruiter, fx().clock.now());
     const events = moved.application.outbox;
-    const [a, b] = await Promise.all([appendToTimeline(fx().events.timeline, events, '2025-03-03T10:00:00.000Z'), appendToTimeline(fx().events.timeline, events, '2025-03-03T10:00:01.000Z')]);
+    const [a, b] = await Promise.all([appendToTimeline(fx().timeline.store, events, '2025-03-03T10:00:00.000Z'), appendToTimeline(fx().timeline.store, events, '2025-03-03T10:00:01.000Z')]);
     expect(a.appended + b.appended).toBe(3);
     expect(a.appended + a.alreadyPresent).toBe(3);
-    const again = await appendToTimeline(fx().events.timeline, events.slice(1), '2025-03-03T11:00:00.000Z');
+    const again = await appendToTimeline(fx().timeline.store, events.slice(1), '2025-03-03T11:00:00.000Z');
     expect(again).toEqual({ appended: 0, alreadyPresent: 2 });
     const entries: TimelineEntry[] = [];
-    for await (const entry of fx().events.timeline.all('app-2')) entries.push(entry);
+    for await (const entry of fx().timeline.store.all('app-2')) entries.push(entry);
     expect(entries.map((entry) => entry.id)).toEqual(['app-2:1', 'app-2:2', 'app-2:3']);
     expect(entries[2]!.prevHash).toBe(entries[1]!.hash);
     expect(entries[1]!.prevHash).toBe(entries[0]!.hash);
@@ -95,7 +101,7 @@ describe('timeline against the embedded Cosmos DB server', () => {
 
   it('refuses to append an event whose predecessor is not on the timeline', async () => {
     const stored = await fx().seed('app-3', { submitted: true });
-    await expect(appendToTimeline(fx().events.timeline, stored.document.outbox.slice(1), fx().clock.now())).rejects.toThrow(/no entry 1/);
-    expect(await fx().events.timeline.get('app-3', 2)).toBeUndefined();
+    await expect(appendToTimeline(fx().timeline.store, stored.document.outbox.slice(1), fx().clock.now())).rejects.toThrow(/no entry 1/);
+    expect(await fx().timeline.store.get('app-3', 2)).toBeUndefined();
   });
 });

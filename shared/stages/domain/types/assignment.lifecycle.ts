@@ -37,6 +37,7 @@ export const assignmentDefinition: StageDefinition<AssignmentStage> = {
       apply: (stage, payload) => ({ ...stage.data, artifacts: [...stage.data.artifacts, payload.artifact] }),
     },
     submit: {
+      owner: 'documents',
       from: ['awaiting_candidate'],
       to: 'awaiting_recruiter',
       roles: ['candidate'],

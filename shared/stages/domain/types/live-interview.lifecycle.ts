@@ -28,6 +28,7 @@ export const liveInterviewDefinition: StageDefinition<LiveInterviewStage> = {
   assignedInterviewers: (stage) => stage.data.interviewerIds,
   actions: {
     schedule: {
+      owner: 'scheduling',
       from: ['awaiting_candidate'],
       to: 'scheduled',
       roles: ['candidate'],
@@ -57,6 +58,7 @@ export const liveInterviewDefinition: StageDefinition<LiveInterviewStage> = {
       }),
     },
     approve_reschedule: {
+      owner: 'scheduling',
       from: ['scheduled'],
       roles: ['recruiter'],
       guard: pendingRequestRequired,

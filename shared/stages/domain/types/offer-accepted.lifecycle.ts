@@ -16,6 +16,7 @@ export const offerAcceptedDefinition: StageDefinition<OfferAcceptedStage> = {
   assignedInterviewers: () => [],
   actions: {
     add_onboarding_document: {
+      owner: 'documents',
       from: ['awaiting_candidate'],
       roles: ['candidate', 'recruiter'],
       guard: (stage) =>

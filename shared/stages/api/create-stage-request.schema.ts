@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { createBodySchema } from '../domain/create-stage.schema.ts';
+import { documentIdRefSchema, linkRefSchema } from '../domain/document-ref.schema.ts';
+import { createAssignmentDataSchema, maxAssignmentArtifacts } from '../domain/types/assignment.schema.ts';
+import { createDisqualifiedDataSchema } from '../domain/types/disqualified.schema.ts';
+import { createLiveInterviewDataSchema } from '../domain/types/live-interview.schema.ts';
+import { createOfferAcceptedDataSchema, maxOnboardingDocuments } from '../domain/types/offer-accepted.schema.ts';
+import { createOfferDataSchema } from '../domain/types/offer.schema.ts';
+
+/**
+ * Body of `POST /applications/{applicationId}/stages` as clients send it: like the domain's
+ * create body, except that documents are named by `documentId` only. The use case resolves each
+ * id to the verified document before the stage is built; anything else is `DOCUMENT.NOT_FOUND`.
+ */
+export const createStageRequestSchema = z.discriminatedUnion('type', [
+  createBodySchema('live_interview', createLiveInterviewDataSchema),
+  createBodySchema(
+    'assignment',
+    createAssignmentDataSchema.extend({
+      artifacts: z.array(z.union([documentIdRefSchema, linkRefSchema])).max(maxAssignmentArtifacts).default([]),
+    }),
+  ),
+  createBodySchema('offer', createOfferDataSchema.extend({ offerLetter: documentIdRefSchema })),
+  createBodySchema(
+    'offer_accepted',
+    createOfferAcceptedDataSchema.extend({ onboardingDocuments: z.array(documentIdRefSchema).max(maxOnboardingDocuments).default([]) }),
+  ),
+  createBodySchema('disqualified', createDisqualifiedDataSchema),
+]);
+
+/** The body as a client sends it (defaults not yet applied). */
+export type CreateStageRequest = z.input<typeof createStageRequestSchema>;

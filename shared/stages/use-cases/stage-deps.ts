@@ -1,0 +1,20 @@
+import type { FeatureGate } from '../../flags/ports/feature-gate.port.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { ApplicationBoard } from '../ports/application-board.port.ts';
+import type { ApplicationRepository } from '../ports/application-repository.port.ts';
+import type { LegacyStages } from '../ports/legacy-stages.port.ts';
+import type { VerifiedDocuments } from '../ports/verified-documents.port.ts';
+import type { ApplicationMutator } from './application-mutator.ts';
+
+/** What the stage use cases need from outside, built once by `stages.module.ts`. */
+export interface StageDeps {
+  readonly applications: ApplicationRepository & ApplicationBoard;
+  readonly flags: FeatureGate;
+  readonly clock: Clock;
+  /** The one mutation path (gate → read → pure change → conditional replace). */
+  readonly mutator: ApplicationMutator;
+  readonly legacy: LegacyStages;
+  readonly documents: VerifiedDocuments;
+  /** New application, stage and feedback ids. */
+  readonly newId: () => string;
+}

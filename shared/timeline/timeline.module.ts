@@ -1,0 +1,17 @@
+import type { Database } from '@azure/cosmos';
+import type { TimelineAppender } from '../events/ports/timeline-appender.port.ts';
+import { CosmosTimelineStore } from './adapters/cosmos-timeline-store.adapter.ts';
+import type { TimelineStore } from './ports/timeline-store.port.ts';
+import { appendToTimeline } from './use-cases/append-to-timeline.ts';
+
+/** The timeline as the entry points and the outbox publisher use it. */
+export interface TimelineModule {
+  readonly store: TimelineStore;
+  /** The events capability's `TimelineAppender`: appends published events to the hash chain. */
+  readonly appender: TimelineAppender;
+}
+
+export function createTimelineModule(database: Database): TimelineModule {
+  const store = new CosmosTimelineStore(database.container('timeline'));
+  return { store, appender: { append: (events, recordedAt) => appendToTimeline(store, events, recordedAt) } };
+}
