@@ -94,6 +94,21 @@ export interface MessageActions {
 
 export type MessageHandler = (message: ReceivedMessage, actions: MessageActions) => unknown;
 
+/**
+ * The peek-lock calls a message pump makes on its broker. `LocalBroker` implements it; the pump
+ * depends on this interface rather than on the broker class, which creates the pumps.
+ */
+export interface PeekLockReceiver {
+  /** The broker's clock (epoch ms). */
+  now(): number;
+  entityInfo(path: string): EntityInfo;
+  receive(path: string, options?: ReceiveOptions): Promise<ReceivedMessage[]>;
+  complete(lockToken: string): Promise<void>;
+  abandon(lockToken: string): Promise<void>;
+  deadLetter(lockToken: string, options?: DeadLetterOptions): Promise<void>;
+  renewLock(lockToken: string): Promise<Date>;
+}
+
 export interface SubscribeOptions {
   /** Handlers running at once (default 16, the Functions host's per-core default). */
   readonly maxConcurrentCalls?: number;

@@ -5,7 +5,7 @@ import { BrokerJournal } from './broker-journal.ts';
 import { BrokerState, MAX_DELIVERY_COUNT_EXCEEDED, duplicateOf, matchesFilter, type SendTarget } from './broker-state.ts';
 import type {
   BrokerMessage, DeadLetterOptions, EntityCounts, EntityInfo, LocalBrokerOptions, MessageHandler,
-  ReceivedMessage, ReceiveOptions, SubscribeOptions, Subscription,
+  PeekLockReceiver, ReceivedMessage, ReceiveOptions, SubscribeOptions, Subscription,
 } from './broker-types.ts';
 import { type EntityStore, type LiveMessage, toBrokerMessage } from './entity-store.ts';
 import type { JournalRecord, StoredMessage } from './journal-records.ts';
@@ -24,7 +24,7 @@ const DEFAULT_COMPACT_THRESHOLD_BYTES = 8 * 1024 * 1024;
  * had (its delivery was journaled), so a handler that crashes the process still works towards
  * `MaxDeliveryCountExceeded`.
  */
-export class LocalBroker {
+export class LocalBroker implements PeekLockReceiver {
   readonly #state: BrokerState;
   readonly #now: () => number;
   readonly #compactThresholdBytes: number;

@@ -1,5 +1,4 @@
-import type { LocalBroker } from './local-broker.ts';
-import type { MessageActions, MessageHandler, ReceivedMessage, SubscribeOptions, Subscription } from './broker-types.ts';
+import type { MessageActions, MessageHandler, PeekLockReceiver, ReceivedMessage, SubscribeOptions, Subscription } from './broker-types.ts';
 
 /**
  * What the Functions host's Service Bus listener does with a trigger: receive under peek-lock
@@ -8,7 +7,7 @@ import type { MessageActions, MessageHandler, ReceivedMessage, SubscribeOptions,
  * event-driven (`receive` with an unbounded wait), never a polling loop.
  */
 export class MessagePump implements Subscription {
-  readonly #broker: LocalBroker;
+  readonly #broker: PeekLockReceiver;
   readonly #path: string;
   readonly #handler: MessageHandler;
   readonly #maxConcurrentCalls: number;
@@ -21,7 +20,7 @@ export class MessagePump implements Subscription {
   readonly #loop: Promise<void>;
   #slotFreed: (() => void) | undefined;
 
-  constructor(broker: LocalBroker, path: string, handler: MessageHandler, options: SubscribeOptions, onClosed: () => void) {
+  constructor(broker: PeekLockReceiver, path: string, handler: MessageHandler, options: SubscribeOptions, onClosed: () => void) {
     this.#broker = broker;
     this.#path = path;
     this.#handler = handler;
