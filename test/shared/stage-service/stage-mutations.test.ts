@@ -136,4 +136,29 @@ describe('StageService mutations against the embedded Cosmos DB server', () => {
     expect((await domainErrorOf(world.service.createApplication(recruiter(), { id: 'mut-import', jobId: 'job-2', candidateId: 'cand-2', legacyStatus: 'applied' }))).code).toBe('APPLICATION.ALREADY_EXISTS');
     expect(await world.raw('mut-import')).toMatchObject({ jobId: 'job-1' });
   });
+
+  it('refuses an action a capability owns on the generic path before reading anything', async () => {
+    const id = 'owned-1';
+    await world.service.createApplication(recruiter(), { id, jobId: 'job-1', candidateId: 'cand-1' });
+    const { stage } = await world.service.createStage(recruiter(), id, { type: 'live_interview', data: { recruiterId: 'rec-1' } });
+    const before = await world.raw(id);
+    world.meter.reset();
+    const error = await domainErrorOf(world.service.applyAction(candidate(), id, stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'c-1' }));
+    expect(error).toMatchObject({ code: 'STAGE.ACTION_NOT_DIRECT', details: { action: 'schedule', owner: 'scheduling' } });
+    expect(world.meter.snapshot()).toEqual({ total: 0 });
+    expect(await world.raw(id)).toEqual(before);
+  });
+
+  it('resolves the documents a new stage names through the verified documents, and refuses unknown ids', async () => {
+    const id = 'docs-1';
+    await world.service.createApplication(recruiter(), { id, jobId: 'job-1', candidateId: 'cand-1' });
+    const offer = await world.service.createStage(recruiter(), id, { type: 'offer', data: { offerLetter: documentId } });
+    expect((await world.raw(id))?.['stages'][0].data.offerLetter).toEqual(document);
+    expect(offer.stage.data).toMatchObject({ offerLetter: document });
+    expect(world.documents.lookups.at(-1)).toEqual({ tenantId: 'acme', applicationId: id, documentId: 'doc-1', purpose: 'offer_letter' });
+    const before = await world.raw(id);
+    const error = await domainErrorOf(world.service.createStage(recruiter(), id, { type: 'offer_accepted', data: { onboardingDocuments: [documentId, { documentId: 'nobody-uploaded-this' }] } }));
+    expect(error).toMatchObject({ code: 'DOCUMENT.NOT_FOUND', details: { documentId: 'nobody-uploaded-this', purpose: 'onboarding_document', path: 'data.onboardingDocuments.1' } });
+    expect(await world.raw(id)).toEqual(before);
+  });
 });
