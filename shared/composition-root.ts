@@ -18,6 +18,7 @@ import { createStagesModule, type StagesModule } from './stages/stages.module.ts
 import { createEventsModule, type EventsModule } from './events/events.module.ts';
 import { createTimelineModule, type TimelineModule } from './timeline/timeline.module.ts';
 import { systemClock } from './platform/clock.ts';
+import { createKeyring, type Keyring } from './platform/crypto/keyring.ts';
 
 /** Everything the entry points need, built once from configuration. */
 export interface Services {
@@ -28,6 +29,8 @@ export interface Services {
   readonly bus: MessageBus;
   readonly flags: FeatureGate;
   readonly auth: TokenVerifier;
+  /** Keys for secrets stored encrypted; the current one encrypts, all decrypt. */
+  readonly keyring: Keyring;
   /** Stage use cases, idempotency store and their Cosmos request meter. */
   readonly stages: StagesModule;
   /** Timeline, post-transition callback registry and their stores (issue 5). */
@@ -58,6 +61,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
       : new AppConfigurationFeatureGate({ endpoint: config.flags.endpoint, credential: azureCredential(), refreshIntervalMs: config.flags.refreshIntervalMs });
 
   const auth = createTokenVerifier(config.auth);
+  const keyring = createKeyring(config.encryption.keys, config.encryption.currentKeyId);
   const timeline = createTimelineModule(database);
   const stages = createStagesModule({ database, flags, clock: systemClock, legacy: legacyStages });
 
@@ -84,6 +88,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     bus,
     flags,
     auth,
+    keyring,
     stages,
     events: createEventsModule(database, systemClock, { applications: stages.repository, timeline: timeline.appender }),
     timeline,

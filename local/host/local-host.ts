@@ -14,6 +14,7 @@ import { LocalBroker } from '../broker/local-broker.ts';
 import { LocalBrokerMessageBus } from '../broker/local-message-bus.adapter.ts';
 import { startGoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
 import { ensureDevIssuer } from '../dev-issuer.ts';
+import { ensureLocalEncryptionKeys } from '../keys/local-encryption-keys.ts';
 import { installFunctionsCoreHook } from './register-core-hook.ts';
 import { functionRegistry } from './function-registry.ts';
 import { readLocalSettings } from './local-settings.ts';
@@ -81,6 +82,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     stack.push(() => calendar.stop());
     const issuer = await ensureDevIssuer(dataDir);
     const flagsFile = ensureFlagsFile(dataDir);
+    const encryption = ensureLocalEncryptionKeys(dataDir);
 
     const settings: Record<string, string> = {
       ...file.values,
@@ -96,6 +98,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
       AUTH_JWKS_FILE: issuer.jwksPath,
+      ENCRYPTION_KEYS: file.values.ENCRYPTION_KEYS ?? encryption.keys,
+      ENCRYPTION_KEY_ID: file.values.ENCRYPTION_KEY_ID ?? encryption.currentKeyId,
       ...options.settings,
     };
     Object.assign(process.env, settings);

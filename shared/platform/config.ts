@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { encryptionKeysSchema } from './crypto/keyring.ts';
 
 /**
  * Every app setting Stageline reads, validated once at boot. Names follow the Azure Functions
@@ -32,6 +33,8 @@ export interface AppConfig {
     readonly jwks: { readonly kind: 'uri'; readonly uri: string } | { readonly kind: 'file'; readonly path: string };
   };
   readonly telemetry: { readonly appInsightsConnectionString?: string };
+  /** Keys for secrets stored encrypted (tokens, webhook URLs): id → base64 key, and the id that encrypts. */
+  readonly encryption: { readonly keys: Readonly<Record<string, string>>; readonly currentKeyId: string };
 }
 
 export interface ConfigIssue {
@@ -80,6 +83,8 @@ const settingsSchema = z
     AUTH_JWKS_URI: optionalUrl('the JWKS URL of the issuer'),
     AUTH_JWKS_FILE: optionalText,
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
+    ENCRYPTION_KEYS: encryptionKeysSchema,
+    ENCRYPTION_KEY_ID: z.string({ error: 'the id of the encryption key that encrypts new data (one of ENCRYPTION_KEYS)' }).trim().min(1),
   });
 
 export type Settings = Readonly<Record<string, string | undefined>>;
@@ -102,6 +107,16 @@ function crossKeyIssues(raw: Settings): ConfigIssue[] {
   }
   if (!has('AppConfigEndpoint') && !has('FEATURE_FLAGS_FILE')) {
     issue('AppConfigEndpoint', 'missing: the App Configuration endpoint, or FEATURE_FLAGS_FILE on the local host');
+  }
+  if (has('ENCRYPTION_KEYS') && has('ENCRYPTION_KEY_ID')) {
+    try {
+      const keys = JSON.parse(raw.ENCRYPTION_KEYS!) as Record<string, unknown>;
+      if (typeof keys === 'object' && keys !== null && !(raw.ENCRYPTION_KEY_ID!.trim() in keys)) {
+        issue('ENCRYPTION_KEY_ID', `one of the ids in ENCRYPTION_KEYS (${Object.keys(keys).join(', ')})`);
+      }
+    } catch {
+      // ENCRYPTION_KEYS itself is reported by the schema.
+    }
   }
   if (!has('AUTH_JWKS_URI') && !has('AUTH_JWKS_FILE')) {
     issue('AUTH_JWKS_URI', "missing: the issuer's JWKS URL, or AUTH_JWKS_FILE on the local host");
@@ -163,5 +178,6 @@ export function loadConfig(settings: Settings): AppConfig {
       jwks: s.AUTH_JWKS_FILE ? { kind: 'file', path: s.AUTH_JWKS_FILE } : { kind: 'uri', uri: s.AUTH_JWKS_URI! },
     },
     telemetry: s.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: s.APPLICATIONINSIGHTS_CONNECTION_STRING } : {},
+    encryption: { keys: s.ENCRYPTION_KEYS, currentKeyId: s.ENCRYPTION_KEY_ID },
   };
 }

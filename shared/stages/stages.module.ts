@@ -9,9 +9,10 @@ import { CosmosIdempotencyStore } from '../platform/idempotency/cosmos-idempoten
 import type { BatchBody, CreateApplicationBody, ListApplicationsQuery } from './api/application-requests.schema.ts';
 import type { ApplicationPageView, ApplicationView, BatchResult, FeedbackResponse, StageResponse } from './api/application-views.schema.ts';
 import type { CreateStageRequest } from './api/create-stage-request.schema.ts';
+import type { StageCommands } from './api/stage-commands.ts';
+import { visibleApplication } from './domain/application-access.ts';
 import { CosmosApplicationRepository } from './adapters/cosmos-application-repository.adapter.ts';
 import type { FeedbackInput } from './domain/feedback.schema.ts';
-import type { StageAction } from './domain/stage-action.schema.ts';
 import type { ApplicationRepository } from './ports/application-repository.port.ts';
 import type { LegacyStages } from './ports/legacy-stages.port.ts';
 import type { VerifiedDocuments } from './ports/verified-documents.port.ts';
@@ -27,15 +28,13 @@ import type { StageDeps } from './use-cases/stage-deps.ts';
 import { submitFeedback } from './use-cases/submit-feedback.ts';
 
 /** The stage use cases, bound to their dependencies; every call takes the `Access` that `authorize` gave. */
-export interface StageUseCases {
+export interface StageUseCases extends StageCommands {
   createApplication(access: Access, body: CreateApplicationBody): Promise<ApplicationView>;
   listApplications(access: Access, query: ListApplicationsQuery): Promise<ApplicationPageView>;
   getApplication(access: Access, applicationId: string): Promise<ApplicationView>;
   getStage(access: Access, applicationId: string, stageId: string): Promise<StageResponse>;
   createStage(access: Access, applicationId: string, request: CreateStageRequest): Promise<StageResponse>;
   applyAction(access: Access, applicationId: string, stageId: string, action: string, payload: unknown): Promise<StageResponse>;
-  /** For the capabilities that own actions (scheduling, documents); never reachable from a client payload. */
-  applyOwnedAction(access: Access, applicationId: string, stageId: string, action: StageAction, payload: unknown): Promise<StageResponse>;
   submitFeedback(access: Access, applicationId: string, stageId: string, body: FeedbackInput): Promise<FeedbackResponse>;
   runBatch(access: Access, body: BatchBody): Promise<BatchResult>;
   readonly mutator: ApplicationMutator;
@@ -53,6 +52,8 @@ export function bindStageUseCases(deps: StageDeps, batch: BatchOptions = {}): St
     submitFeedback: (access, applicationId, stageId, body) => submitFeedback(deps, access, applicationId, stageId, body),
     runBatch: (access, body) => runBatch(deps, access, body, batch),
     mutator: deps.mutator,
+    mutate: (access, applicationId, change) => deps.mutator.mutate(access, applicationId, change),
+    visibleApplication: async (access, applicationId) => (await visibleApplication(deps.applications, access, applicationId)).document,
   };
 }
 

@@ -8,4 +8,7 @@ export const azureSettings = {
   AUTH_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
   AUTH_AUDIENCE: 'api://stageline',
   AUTH_JWKS_URI: 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys',
+  // In Azure a Key Vault reference resolves to this value; a fixed test key here.
+  ENCRYPTION_KEYS: JSON.stringify({ k1: Buffer.alloc(32, 7).toString('base64') }),
+  ENCRYPTION_KEY_ID: 'k1',
 } as const;

@@ -13,6 +13,8 @@ const local: Settings = {
   AUTH_ISSUER: DEV_ISSUER,
   AUTH_AUDIENCE: 'api://stageline',
   AUTH_JWKS_FILE: '/tmp/jwks.json',
+  ENCRYPTION_KEYS: JSON.stringify({ 'local-1': Buffer.alloc(32, 1).toString('base64') }),
+  ENCRYPTION_KEY_ID: 'local-1',
 };
 
 const azure: Settings = azureSettings;
@@ -36,6 +38,7 @@ describe('loadConfig', () => {
     expect(config.flags).toEqual({ kind: 'file', path: '/tmp/flags.json', refreshIntervalMs: 5000 });
     expect(config.auth.jwks).toEqual({ kind: 'file', path: '/tmp/jwks.json' });
     expect(config.calendar.rootUrl).toBe('https://www.googleapis.com/');
+    expect(config.encryption).toEqual({ keys: { 'local-1': Buffer.alloc(32, 1).toString('base64') }, currentKeyId: 'local-1' });
   });
 
   it('builds the Azure configuration with managed identity and no secrets', () => {
@@ -58,6 +61,8 @@ describe('loadConfig', () => {
         'AppConfigEndpoint',
         'CosmosConnection__accountEndpoint',
         'DocumentsStorage',
+        'ENCRYPTION_KEYS',
+        'ENCRYPTION_KEY_ID',
         'ServiceBusConnection__fullyQualifiedNamespace',
       ].sort(),
     );
@@ -74,6 +79,9 @@ describe('loadConfig', () => {
     ['GOOGLE_CALENDAR_ROOT_URL', 'googleapis', /Google APIs root URL/],
     ['AUTH_JWKS_URI', 'keys', /JWKS URL/],
     ['ServiceBusConnection', 'Endpoint=sb://x/;SharedAccessKey=y', /UseLocalBroker=true/],
+    ['ENCRYPTION_KEYS', 'not json', /JSON object/],
+    ['ENCRYPTION_KEYS', JSON.stringify({ 'local-1': Buffer.alloc(16).toString('base64') }), /32 bytes/],
+    ['ENCRYPTION_KEY_ID', 'k9', /one of the ids in ENCRYPTION_KEYS \(local-1\)/],
   ])('rejects a malformed %s (%s)', (key, value, expected) => {
     const issues = issuesOf({ ...local, [key]: value });
     expect(Object.keys(issues)).toEqual([key]);
@@ -98,6 +106,6 @@ describe('loadConfig', () => {
   });
 
   it('names every bad key in the error message', () => {
-    expect(() => loadConfig({})).toThrow(/Invalid configuration \(7 settings\):\n  - CosmosConnection__accountEndpoint: missing/);
+    expect(() => loadConfig({})).toThrow(/Invalid configuration \(9 settings\):\n  - CosmosConnection__accountEndpoint: missing/);
   });
 });
