@@ -79,7 +79,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     flags,
     auth,
     stages,
-    events: buildEventServices(database, systemClock, stages.repository),
+    events: buildEventServices(database, systemClock, stages.repository, stages.requests),
     healthChecks,
     async close() {
       await Promise.allSettled([flags.close(), overrides.bus ? Promise.resolve() : bus.close()]);

@@ -1,5 +1,6 @@
 import type { Database } from '@azure/cosmos';
 import type { Clock } from '../platform/clock.ts';
+import type { CosmosRequestMeter } from '../platform/cosmos/cosmos-request-meter.ts';
 import type { ApplicationRepository } from '../stages/ports/application-repository.port.ts';
 import { CosmosApplicationRepository } from '../stages/adapters/cosmos-application-repository.adapter.ts';
 import { CosmosTimelineStore } from '../timeline/adapters/cosmos-timeline-store.adapter.ts';
@@ -20,14 +21,18 @@ export interface EventServices {
   readonly stageSla: StageSlaStore;
 }
 
-/** `applications`: pass the stage API's repository to share it; otherwise one is built on `database`. */
-export function buildEventServices(database: Database, clock: Clock, applications?: ApplicationRepository): EventServices {
-  const stageSla = new CosmosStageSlaStore(database.container('stageSla'));
+/**
+ * `applications`: pass the stage API's repository to share it; otherwise one is built on `database`.
+ * `meter`: counts the stores' Cosmos DB requests under the `events` scope.
+ */
+export function buildEventServices(database: Database, clock: Clock, applications?: ApplicationRepository, meter?: CosmosRequestMeter): EventServices {
+  const metered = meter === undefined ? {} : { meter, scope: 'events' };
+  const stageSla = new CosmosStageSlaStore({ container: database.container('stageSla'), ...metered });
   return {
     applications: applications ?? new CosmosApplicationRepository({ database }),
-    timeline: new CosmosTimelineStore(database.container('timeline')),
+    timeline: new CosmosTimelineStore({ container: database.container('timeline'), ...metered }),
     callbacks: postTransitionCallbacks({ stageSla, clock }),
-    callbackRuns: new CosmosCallbackRunStore(database.container('callbackRuns')),
+    callbackRuns: new CosmosCallbackRunStore({ container: database.container('callbackRuns'), ...metered }),
     stageSla,
   };
 }

@@ -18,7 +18,7 @@ export interface StageServices {
    */
   readonly repository: CosmosApplicationRepository;
   readonly idempotency: IdempotencyStore;
-  /** Cosmos DB requests sent by the stage module (applications and idempotency containers). */
+  /** Cosmos DB requests sent by the stage module (applications and idempotency containers), and by the event stores under the `events` scope. */
   readonly requests: CosmosRequestMeter;
 }
 
