@@ -62,8 +62,8 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
 
   const auth = createTokenVerifier(config.auth);
   const keyring = createKeyring(config.encryption.keys, config.encryption.currentKeyId);
-  const timeline = createTimelineModule(database);
   const stages = createStagesModule({ database, flags, clock: systemClock, legacy: legacyStages });
+  const timeline = createTimelineModule(database, stages.requests);
 
   const healthChecks: HealthCheck[] = [
     { name: 'cosmos', check: async () => void (await database.read()) },
@@ -90,7 +90,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     auth,
     keyring,
     stages,
-    events: createEventsModule(database, systemClock, { applications: stages.repository, timeline: timeline.appender }),
+    events: createEventsModule(database, systemClock, { applications: stages.repository, timeline: timeline.appender, meter: stages.requests }),
     timeline,
     healthChecks,
     async close() {

@@ -3,6 +3,7 @@ import type { JournalFile } from '../journal/journal-file.ts';
 import { isChangeFeedRequest, serveChangeFeed } from './cosmos-change-feed-endpoint.ts';
 import { dispatch, standardHeaders, type CosmosRequest, type CosmosResponse } from './cosmos-dispatch.ts';
 import { effectsOf, isMutating, isSuccess } from './cosmos-effects.ts';
+import type { CosmosFaults } from './cosmos-faults.ts';
 import type { AccountModel } from './cosmos-library.ts';
 import { applyEffects, requestRecord, snapshotRecords } from './cosmos-state.ts';
 import type { ChangeFeedLog } from './local-change-feed.ts';
@@ -75,16 +76,24 @@ export class CosmosPipeline {
   }
 }
 
-/** The HTTP side: reads the body, waits until the server is ready, answers what the pipeline returns. */
-export function requestListener(ready: Promise<CosmosPipeline>, log: (message: string) => void) {
+/**
+ * The HTTP side: reads the body, waits until the server is ready, answers what the pipeline
+ * returns, unless an injected fault hits the request first (it then never reaches the pipeline).
+ */
+export function requestListener(ready: Promise<CosmosPipeline>, log: (message: string) => void, faults?: CosmosFaults) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', () => res.destroy());
     req.on('end', () => {
       const request: CosmosRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
+      const fault = faults?.take(request);
+      if (fault?.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
       ready
-        .then((pipeline) => pipeline.handle(request))
+        .then((pipeline) => (fault === undefined ? pipeline.handle(request) : fault.response))
         .catch((err: unknown): CosmosResponse => {
           log(`cosmos: ${request.method} ${request.url} failed: ${(err as Error).message}`);
           return failure(request, 500, 'InternalServerError', 'The local Cosmos DB server failed on this request.');

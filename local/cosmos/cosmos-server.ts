@@ -7,6 +7,7 @@ import { JournalFile, readJournalFile } from '../journal/journal-file.ts';
 import { loadOrCreateCertificate } from './cosmos-certificate.ts';
 import { ensureContainers } from './cosmos-containers-setup.ts';
 import { acquireDataLock } from './cosmos-data-lock.ts';
+import { CosmosFaults } from './cosmos-faults.ts';
 import { createAccount } from './cosmos-library.ts';
 import { CosmosPipeline, requestListener } from './cosmos-request-pipeline.ts';
 import { restoreRecords } from './cosmos-state.ts';
@@ -41,6 +42,8 @@ export interface CosmosServer {
   readonly changeFeed: LocalChangeFeed;
   /** The HTTPS server itself, for diagnostics (e.g. counting `secureConnection` events). */
   readonly httpsServer: Server;
+  /** Fault injection for tests: answers requests as Azure does when throttled or unavailable. */
+  readonly faults: CosmosFaults;
   stop(): Promise<void>;
 }
 
@@ -87,7 +90,8 @@ async function startOnLockedFolder(
     signalFailure = reject;
   });
   ready.catch(() => undefined);
-  const server = createServer({ cert: certificate.certificatePem, key: certificate.keyPem, keepAlive: true, keepAliveTimeout: 30_000 }, requestListener(ready, log));
+  const faults = new CosmosFaults();
+  const server = createServer({ cert: certificate.certificatePem, key: certificate.keyPem, keepAlive: true, keepAliveTimeout: 30_000 }, requestListener(ready, log, faults));
   const port = await listen(server, host, options.port ?? 0);
 
   let journal: JournalFile | undefined;
@@ -111,6 +115,7 @@ async function startOnLockedFolder(
       caCertificatePem: certificate.certificatePem,
       changeFeed,
       httpsServer: server,
+      faults,
       stop: async () => {
         stopSweeper();
         await stopServer(server, pipeline, openJournal);

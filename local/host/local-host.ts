@@ -9,6 +9,7 @@ import { buildServices, type Services } from '../../shared/composition-root.ts';
 import { DYNAMIC_STAGES_FLAG } from '../../shared/flags/ports/feature-gate.port.ts';
 import { installServices, uninstallServices } from '../../functions/app-services.ts';
 import { startCosmosServer } from '../cosmos/cosmos-server.ts';
+import type { CosmosFaults } from '../cosmos/cosmos-faults.ts';
 import { startAzurite } from '../azurite/azurite-launcher.ts';
 import { LocalBroker } from '../broker/local-broker.ts';
 import { LocalBrokerMessageBus } from '../broker/local-message-bus.adapter.ts';
@@ -49,6 +50,8 @@ export interface LocalHost {
   readonly services: Services;
   readonly triggers: TriggerSet;
   readonly metrics: LocalMetrics;
+  /** The local Cosmos DB server's fault injection (tests: throttling, outages). */
+  readonly cosmosFaults: CosmosFaults;
   stop(): Promise<void>;
 }
 
@@ -137,6 +140,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       services,
       triggers,
       metrics,
+      cosmosFaults: cosmos.faults,
       stop: stopAll,
     };
   } catch (error) {

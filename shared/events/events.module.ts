@@ -1,5 +1,6 @@
 import type { Database } from '@azure/cosmos';
 import type { Clock } from '../platform/clock.ts';
+import type { CosmosRequestMeter } from '../platform/cosmos/cosmos-request-meter.ts';
 import type { ApplicationRepository } from '../stages/ports/application-repository.port.ts';
 import type { TimelineAppender } from './ports/timeline-appender.port.ts';
 import type { CallbackRegistry } from './domain/callback-registry.ts';
@@ -24,15 +25,18 @@ export interface EventsModuleLinks {
   readonly applications: ApplicationRepository;
   /** The timeline module's appender. */
   readonly timeline: TimelineAppender;
+  /** Counts the stores' Cosmos DB requests under the `events` scope. */
+  readonly meter?: CosmosRequestMeter;
 }
 
 export function createEventsModule(database: Database, clock: Clock, links: EventsModuleLinks): EventsModule {
-  const stageSla = new CosmosStageSlaStore(database.container('stageSla'));
+  const metered = links.meter === undefined ? {} : { meter: links.meter, scope: 'events' };
+  const stageSla = new CosmosStageSlaStore({ container: database.container('stageSla'), ...metered });
   return {
     applications: links.applications,
     timeline: links.timeline,
     callbacks: postTransitionCallbacks({ stageSla, clock }),
-    callbackRuns: new CosmosCallbackRunStore(database.container('callbackRuns')),
+    callbackRuns: new CosmosCallbackRunStore({ container: database.container('callbackRuns'), ...metered }),
     stageSla,
   };
 }

@@ -69,7 +69,7 @@ export interface StagesModule {
    */
   readonly repository: ApplicationRepository;
   readonly idempotency: IdempotencyStore;
-  /** Cosmos DB requests sent by the stage module (applications and idempotency containers). */
+  /** Cosmos DB requests sent by the stage module (applications and idempotency containers), and by the event stores under the `events` scope. */
   readonly requests: CosmosRequestMeter;
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from '@azure/cosmos';
+import type { CosmosRequestMeter } from '../platform/cosmos/cosmos-request-meter.ts';
 import type { TimelineAppender } from '../events/ports/timeline-appender.port.ts';
 import { CosmosTimelineStore } from './adapters/cosmos-timeline-store.adapter.ts';
 import type { TimelineStore } from './ports/timeline-store.port.ts';
@@ -11,7 +12,8 @@ export interface TimelineModule {
   readonly appender: TimelineAppender;
 }
 
-export function createTimelineModule(database: Database): TimelineModule {
-  const store = new CosmosTimelineStore(database.container('timeline'));
+/** `meter`: counts the store's Cosmos DB requests (under the `events` scope, apart from the API's own). */
+export function createTimelineModule(database: Database, meter?: CosmosRequestMeter): TimelineModule {
+  const store = new CosmosTimelineStore({ container: database.container('timeline'), ...(meter === undefined ? {} : { meter, scope: 'events' }) });
   return { store, appender: { append: (events, recordedAt) => appendToTimeline(store, events, recordedAt) } };
 }

@@ -72,7 +72,7 @@ describe('outbox publishing survives kill -9 of the host', () => {
     try {
       const database = client.database('stageline');
       const applications = new CosmosApplicationRepository({ database });
-      const timeline = new CosmosTimelineStore(database.container('timeline'));
+      const timeline = new CosmosTimelineStore({ container: database.container('timeline') });
 
       // Every application that exists has its outbox drained (change feed after restart, or the sweeper).
       const stored = await until(

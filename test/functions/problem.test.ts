@@ -23,6 +23,17 @@ describe('problem responses', () => {
     expect(response.jsonBody).toEqual({ code: 'FEATURE.UNAVAILABLE', message: errorCatalogue['FEATURE.UNAVAILABLE'].message, details: { flag: 'FEATURE_DYNAMIC_STAGES' }, retry: { after: 5 } });
   });
 
+  it('answers DEPENDENCY.UNAVAILABLE (Cosmos DB throttled or down) with 503 and a whole-second Retry-After, never 500', () => {
+    const error = new DomainError('DEPENDENCY.UNAVAILABLE', { retry: { after: 3 }, cause: Object.assign(new Error('Request rate is large'), { code: 429 }) });
+    const logged: unknown[][] = [];
+    const response = problemResponse(error, context(logged));
+    expect(response.status).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '3' });
+    expect(response.jsonBody).toEqual({ code: 'DEPENDENCY.UNAVAILABLE', message: errorCatalogue['DEPENDENCY.UNAVAILABLE'].message, retry: { after: 3 } });
+    expect(JSON.stringify(response.jsonBody)).not.toContain('Request rate');
+    expect(logged).toEqual([]);
+  });
+
   it('asks for a bearer token on 401', () => {
     const response = problemResponse(new DomainError('AUTH.UNAUTHENTICATED'), context([]));
     expect(response.status).toBe(401);

@@ -63,6 +63,41 @@ describe('Idempotency-Key on POST routes', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
   });
 
+  it('answers 503 DEPENDENCY.UNAVAILABLE with Retry-After when Cosmos DB throttles the idempotency store, creating nothing', async () => {
+    const before = await api.applicationIds();
+    const headers = { 'idempotency-key': 'throttled-1' };
+    const throttled = api.host.cosmosFaults.inject({ status: 429, container: 'idempotency', retryAfterMs: 5 });
+    try {
+      const refused = await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-9' }, headers });
+      expect(refused).toMatchObject({ status: 503, body: { code: 'DEPENDENCY.UNAVAILABLE', retry: { after: 1 } } });
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(throttled.hits).toBe(10); // the SDK's own 9 retries first
+    } finally {
+      throttled.remove();
+    }
+    expect(await api.applicationIds()).toEqual(before);
+    expect(await record('throttled-1')).toBeUndefined();
+    const retried = await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-9' }, headers });
+    expect(retried.status).toBe(201);
+    expect(await api.applicationIds()).toEqual([...before, retried.body.id].sort());
+  });
+
+  it('answers 503 DEPENDENCY.UNAVAILABLE when Cosmos DB is unavailable for the application create, and releases the key', async () => {
+    const before = await api.applicationIds();
+    const headers = { 'idempotency-key': 'outage-1' };
+    const outage = api.host.cosmosFaults.inject({ status: 503, container: 'applications', operation: 'create' });
+    try {
+      const refused = await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-8' }, headers });
+      expect(refused).toMatchObject({ status: 503, body: { code: 'DEPENDENCY.UNAVAILABLE', retry: { after: 1 } } });
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(outage.hits).toBe(1); // a write on a single-region account is not retried by the SDK
+    } finally {
+      outage.remove();
+    }
+    expect(await api.applicationIds()).toEqual(before);
+    expect(await record('outage-1')).toBeUndefined();
+  });
+
   it('scopes keys per caller and rejects malformed keys', async () => {
     const headers = { 'idempotency-key': 'shared-key' };
     const one = await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'c' }, headers });

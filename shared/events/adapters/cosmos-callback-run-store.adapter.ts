@@ -1,43 +1,63 @@
 import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
+import { CosmosDocuments } from '../../platform/cosmos/cosmos-documents.ts';
+import type { CosmosRequestMeter } from '../../platform/cosmos/cosmos-request-meter.ts';
 import type { CallbackRun, CallbackRunStore } from '../ports/callback-run-store.port.ts';
 
-interface CallbackRunDocument extends CallbackRun {
-  readonly id: string;
+export interface CosmosCallbackRunStoreOptions {
+  readonly container: Container;
+  readonly meter?: Pick<CosmosRequestMeter, 'record'>;
+  readonly scope?: string;
 }
+
+/** One `callbackRuns` document: a `CallbackRun` under the id `callback|eventId`. */
+const callbackRunDocumentSchema = z.object({
+  id: z.string().min(1),
+  applicationId: z.string().min(1),
+  eventId: z.string().min(1),
+  callback: z.string().min(1),
+  status: z.enum(['succeeded', 'failing', 'dead_lettered']),
+  attempt: z.number().int(),
+  lastError: z.string().optional(),
+  updatedAt: z.string(),
+});
+
+type CallbackRunDocument = z.infer<typeof callbackRunDocumentSchema>;
 
 /** The `callbackRuns` container (partition `/applicationId`; items expire with the container's TTL). */
 export class CosmosCallbackRunStore implements CallbackRunStore {
-  readonly #container: Container;
+  readonly #runs: CosmosDocuments<CallbackRunDocument>;
 
-  constructor(container: Container) {
-    this.#container = container;
+  constructor(options: CosmosCallbackRunStoreOptions) {
+    this.#runs = new CosmosDocuments({
+      container: options.container,
+      schema: callbackRunDocumentSchema,
+      partitionKeyOf: (run) => run.applicationId,
+      ...(options.meter === undefined ? {} : { meter: options.meter }),
+      ...(options.scope === undefined ? {} : { scope: options.scope }),
+    });
   }
 
   async succeeded(applicationId: string, eventId: string, callbacks: readonly string[]): Promise<Set<string>> {
     const reads = await Promise.all(
       callbacks.map(async (callback) => {
-        const { resource } = await this.#container.item(runId(callback, eventId), applicationId).read<CallbackRunDocument>();
-        return resource?.status === 'succeeded' ? callback : undefined;
+        const stored = await this.#runs.read(runId(callback, eventId), applicationId);
+        return stored?.document.status === 'succeeded' ? callback : undefined;
       }),
     );
     return new Set(reads.filter((name): name is string => name !== undefined));
   }
 
   async record(run: CallbackRun): Promise<void> {
-    const document: CallbackRunDocument = { id: runId(run.callback, run.eventId), ...run };
-    await this.#container.items.upsert(document);
+    await this.#runs.upsert({ id: runId(run.callback, run.eventId), ...run });
   }
 
   async forEvent(applicationId: string, eventId: string): Promise<CallbackRun[]> {
-    const { resources } = await this.#container.items
-      .query<CallbackRunDocument>(
-        { query: 'SELECT * FROM c WHERE c.eventId = @eventId', parameters: [{ name: '@eventId', value: eventId }] },
-        { partitionKey: applicationId },
-      )
-      .fetchAll();
-    return resources.map(({ applicationId: app, eventId: event, callback, status, attempt, lastError, updatedAt }) => ({
-      applicationId: app, eventId: event, callback, status, attempt, updatedAt, ...(lastError === undefined ? {} : { lastError }),
-    }));
+    const found = await this.#runs.queryAll(
+      { query: 'SELECT * FROM c WHERE c.eventId = @eventId', parameters: [{ name: '@eventId', value: eventId }] },
+      { partitionKey: applicationId },
+    );
+    return found.map(({ document: { id: _id, ...run } }) => run);
   }
 }
 

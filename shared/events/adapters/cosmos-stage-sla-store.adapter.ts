@@ -1,48 +1,63 @@
 import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
+import { CosmosDocuments } from '../../platform/cosmos/cosmos-documents.ts';
+import type { CosmosRequestMeter } from '../../platform/cosmos/cosmos-request-meter.ts';
 import type { StageSlaRecord } from '../domain/stage-sla.ts';
 import type { StageSlaStore, StoredStageSla } from '../ports/stage-sla-store.port.ts';
 
-const SYSTEM_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts'] as const;
+export interface CosmosStageSlaStoreOptions {
+  readonly container: Container;
+  readonly meter?: Pick<CosmosRequestMeter, 'record'>;
+  readonly scope?: string;
+}
+
+const side = z.enum(['candidate', 'recruiter']);
+
+/** One `stageSla` document: a `StageSlaRecord` as `observeStageEvent` builds it. */
+const stageSlaRecordSchema = z.object({
+  id: z.string().min(1),
+  applicationId: z.string().min(1),
+  tenantId: z.string().min(1),
+  stageId: z.string().min(1),
+  stageType: z.string(),
+  stageStatus: z.string(),
+  observations: z.array(z.object({ seq: z.number().int(), at: z.string(), stageStatus: z.string(), actionableBy: side.nullable() })),
+  periods: z.array(z.object({ waitingOn: side, from: z.string(), to: z.string(), ms: z.number() })),
+  waitedMs: z.object({ candidate: z.number(), recruiter: z.number() }),
+  waitingOn: z.object({ side, since: z.string() }).nullable(),
+  updatedAt: z.string(),
+}) satisfies z.ZodType<StageSlaRecord>;
 
 /** The `stageSla` container (partition `/applicationId`, id = stage id). */
 export class CosmosStageSlaStore implements StageSlaStore {
-  readonly #container: Container;
+  readonly #records: CosmosDocuments<StageSlaRecord>;
 
-  constructor(container: Container) {
-    this.#container = container;
+  constructor(options: CosmosStageSlaStoreOptions) {
+    this.#records = new CosmosDocuments<StageSlaRecord>({
+      container: options.container,
+      schema: stageSlaRecordSchema,
+      partitionKeyOf: (record) => record.applicationId,
+      ...(options.meter === undefined ? {} : { meter: options.meter }),
+      ...(options.scope === undefined ? {} : { scope: options.scope }),
+    });
   }
 
   async get(applicationId: string, stageId: string): Promise<StoredStageSla | undefined> {
-    const { resource } = await this.#container.item(stageId, applicationId).read<Record<string, unknown>>();
-    if (!resource) return undefined;
-    return { record: strip(resource), etag: String(resource['_etag']) };
+    const stored = await this.#records.read(stageId, applicationId);
+    return stored === undefined ? undefined : { record: stored.document, etag: stored.etag };
   }
 
+  /** A create that finds the id taken, or a replace whose record changed or went away, is a `'conflict'`: read again. */
   async save(record: StageSlaRecord, etag: string | undefined): Promise<'saved' | 'conflict'> {
-    try {
-      if (etag === undefined) await this.#container.items.create(record);
-      else await this.#container.item(record.id, record.applicationId).replace(record, { accessCondition: { type: 'IfMatch', condition: etag } });
-      return 'saved';
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code === 409 || code === 412) return 'conflict';
-      throw error;
-    }
+    const saved = etag === undefined ? await this.#records.create(record) : await this.#records.replace(record, etag);
+    return saved === 'exists' || saved === 'conflict' || saved === undefined ? 'conflict' : 'saved';
   }
 
   async forApplication(applicationId: string): Promise<StageSlaRecord[]> {
-    const { resources } = await this.#container.items
-      .query<Record<string, unknown>>(
-        { query: 'SELECT * FROM c WHERE c.applicationId = @applicationId', parameters: [{ name: '@applicationId', value: applicationId }] },
-        { partitionKey: applicationId },
-      )
-      .fetchAll();
-    return resources.map(strip);
+    const found = await this.#records.queryAll(
+      { query: 'SELECT * FROM c WHERE c.applicationId = @applicationId', parameters: [{ name: '@applicationId', value: applicationId }] },
+      { partitionKey: applicationId },
+    );
+    return found.map((stored) => stored.document);
   }
-}
-
-function strip(resource: Record<string, unknown>): StageSlaRecord {
-  const record = { ...resource };
-  for (const key of SYSTEM_PROPERTIES) delete record[key];
-  return record as unknown as StageSlaRecord;
 }

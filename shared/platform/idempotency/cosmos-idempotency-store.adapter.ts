@@ -1,30 +1,29 @@
-import type { Container, CosmosDiagnostics, Database, ItemDefinition } from '@azure/cosmos';
+import type { Database } from '@azure/cosmos';
+import { z } from 'zod';
+import { CosmosDocuments } from '../cosmos/cosmos-documents.ts';
+import type { CosmosRequestMeter } from '../cosmos/cosmos-request-meter.ts';
 import type { BeginResult, IdempotencyLease, IdempotencyStore } from './idempotency.ts';
 import { IDEMPOTENCY_LEASE_SECONDS, IDEMPOTENCY_TTL_SECONDS } from './idempotency.ts';
 
-/** Anything that counts Cosmos DB requests (the stage module's `CosmosRequestMeter`). */
-export interface CosmosOperationMeter {
-  record(container: string, operation: string, diagnostics: CosmosDiagnostics | undefined): void;
-}
-
 export interface CosmosIdempotencyStoreOptions {
   readonly database: Database;
-  readonly meter?: CosmosOperationMeter;
+  readonly meter?: Pick<CosmosRequestMeter, 'record'>;
   readonly containerId?: string;
 }
 
-interface IdempotencyRecord extends ItemDefinition {
-  id: string;
-  key: string;
-  fingerprint: string;
-  state: 'pending' | 'completed';
-  lockedUntil: string;
-  createdAt: string;
-  response?: unknown;
-  ttl: number;
-}
+/** One record of the `idempotency` container (id = key = the hashed record key). */
+const idempotencyRecordSchema = z.object({
+  id: z.string().min(1),
+  key: z.string().min(1),
+  fingerprint: z.string(),
+  state: z.enum(['pending', 'completed']),
+  lockedUntil: z.string(),
+  createdAt: z.string(),
+  response: z.unknown().optional(),
+  ttl: z.number().int(),
+});
 
-type CosmosFailure = { code?: unknown; diagnostics?: CosmosDiagnostics };
+type IdempotencyRecord = z.infer<typeof idempotencyRecordSchema>;
 
 /**
  * `IdempotencyStore` on the `idempotency` container (partition key `/key`, TTL 24 h). The lease
@@ -32,14 +31,15 @@ type CosmosFailure = { code?: unknown; diagnostics?: CosmosDiagnostics };
  * whose lease was taken over cannot overwrite the new owner's record.
  */
 export class CosmosIdempotencyStore implements IdempotencyStore {
-  readonly #container: Container;
-  readonly #meter: CosmosOperationMeter | undefined;
-  readonly #name: string;
+  readonly #records: CosmosDocuments<IdempotencyRecord>;
 
   constructor(options: CosmosIdempotencyStoreOptions) {
-    this.#name = options.containerId ?? 'idempotency';
-    this.#container = options.database.container(this.#name);
-    this.#meter = options.meter;
+    this.#records = new CosmosDocuments({
+      container: options.database.container(options.containerId ?? 'idempotency'),
+      schema: idempotencyRecordSchema,
+      partitionKeyOf: (record) => record.key,
+      ...(options.meter === undefined ? {} : { meter: options.meter }),
+    });
   }
 
   async begin(recordKey: string, fingerprint: string, now: string): Promise<BeginResult> {
@@ -53,25 +53,21 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
       ttl: IDEMPOTENCY_TTL_SECONDS,
     };
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const created = await this.#call('create', () => this.#container.items.create<IdempotencyRecord>(record), [409]);
-      if (created !== undefined) return { kind: 'started', lease: { etag: created.etag, fingerprint, createdAt: now } };
-      const existing = await this.#call('read', () => this.#container.item(recordKey, recordKey).read<IdempotencyRecord>());
-      const found = existing?.resource;
-      if (found === undefined) continue; // expired or released in between: try to create again
+      const created = await this.#records.create(record);
+      if (created !== 'exists') return { kind: 'started', lease: { etag: created.etag, fingerprint, createdAt: now } };
+      const existing = await this.#records.read(recordKey, recordKey);
+      if (existing === undefined) continue; // expired or released in between: try to create again
+      const found = existing.document;
       if (found.fingerprint !== fingerprint) return { kind: 'mismatch' };
       if (found.state === 'completed') return { kind: 'replay', response: found.response };
       if (Date.parse(found.lockedUntil) > Date.parse(now)) return { kind: 'in_progress' };
-      const taken = await this.#call(
-        'replace',
-        () => this.#container.item(recordKey, recordKey).replace<IdempotencyRecord>(record, { accessCondition: { type: 'IfMatch', condition: existing!.etag } }),
-        [404, 412],
-      );
-      if (taken !== undefined) return { kind: 'started', lease: { etag: taken.etag, fingerprint, createdAt: now } };
+      const taken = await this.#records.replace(record, existing.etag);
+      if (taken !== undefined && taken !== 'conflict') return { kind: 'started', lease: { etag: taken.etag, fingerprint, createdAt: now } };
     }
     return { kind: 'in_progress' };
   }
 
-  /** A lease that was taken over (412) or expired (404) leaves the other record alone. */
+  /** A lease that was taken over (conflict) or expired (gone) leaves the other record alone. */
   async complete(recordKey: string, lease: IdempotencyLease, response: unknown): Promise<void> {
     const record: IdempotencyRecord = {
       id: recordKey,
@@ -83,32 +79,10 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
       response,
       ttl: IDEMPOTENCY_TTL_SECONDS,
     };
-    await this.#call(
-      'replace',
-      () => this.#container.item(recordKey, recordKey).replace<IdempotencyRecord>(record, { accessCondition: { type: 'IfMatch', condition: lease.etag } }),
-      [404, 412],
-    );
+    await this.#records.replace(record, lease.etag);
   }
 
   async release(recordKey: string, lease: IdempotencyLease): Promise<void> {
-    await this.#call('delete', () => this.#container.item(recordKey, recordKey).delete({ accessCondition: { type: 'IfMatch', condition: lease.etag } }), [404, 412]);
-  }
-
-  /** One SDK call, counted; `undefined` when it failed with one of the `expected` statuses. */
-  async #call<T extends { diagnostics?: CosmosDiagnostics; statusCode?: number }>(
-    operation: string,
-    run: () => Promise<T>,
-    expected: readonly number[] = [],
-  ): Promise<T | undefined> {
-    try {
-      const response = await run();
-      this.#meter?.record(this.#name, operation, response.diagnostics);
-      return response.statusCode === 404 ? undefined : response;
-    } catch (error) {
-      const failure = error as CosmosFailure;
-      this.#meter?.record(this.#name, operation, failure.diagnostics);
-      if (expected.includes(Number(failure.code))) return undefined;
-      throw error;
-    }
+    await this.#records.delete(recordKey, recordKey, lease.etag);
   }
 }

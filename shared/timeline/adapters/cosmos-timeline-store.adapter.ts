@@ -1,33 +1,54 @@
 import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
+import { CosmosDocuments } from '../../platform/cosmos/cosmos-documents.ts';
+import type { CosmosRequestMeter } from '../../platform/cosmos/cosmos-request-meter.ts';
 import { timelineEntryId, type TimelineEntry } from '../domain/timeline-entry.ts';
 import type { TimelinePage, TimelinePageQuery, TimelineStore } from '../ports/timeline-store.port.ts';
 
-/** Properties Cosmos DB adds to every item; they are not part of an entry (nor of its hash). */
-const SYSTEM_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts', '_lsn'] as const;
+export interface CosmosTimelineStoreOptions {
+  readonly container: Container;
+  readonly meter?: Pick<CosmosRequestMeter, 'record'>;
+  readonly scope?: string;
+}
+
+/*
+ * An entry as stored. Only its frame is checked (what reading and chaining rely on), and every
+ * field is kept exactly as written, unknown ones included: verification hashes the entry, so a
+ * changed entry must reach it unchanged to be reported as broken, not be re-shaped into a valid one.
+ */
+const storedEntrySchema = z.looseObject({
+  id: z.string(),
+  applicationId: z.string(),
+  seq: z.number().int(),
+  prevHash: z.string(),
+  hash: z.string(),
+  recordedAt: z.string(),
+  event: z.looseObject({ id: z.string(), seq: z.number().int(), applicationId: z.string() }),
+}) as unknown as z.ZodType<TimelineEntry>;
 
 /**
  * The `timeline` container (partition `/applicationId`): creates and reads only. A create that
  * answers 409 means the id is taken: the entry is read back and returned as the stored one.
  */
 export class CosmosTimelineStore implements TimelineStore {
-  readonly #container: Container;
+  readonly #entries: CosmosDocuments<TimelineEntry>;
 
-  constructor(container: Container) {
-    this.#container = container;
+  constructor(options: CosmosTimelineStoreOptions) {
+    this.#entries = new CosmosDocuments({
+      container: options.container,
+      schema: storedEntrySchema,
+      partitionKeyOf: (entry) => entry.applicationId,
+      ...(options.meter === undefined ? {} : { meter: options.meter }),
+      ...(options.scope === undefined ? {} : { scope: options.scope }),
+    });
   }
 
   async get(applicationId: string, seq: number): Promise<TimelineEntry | undefined> {
-    const { resource } = await this.#container.item(timelineEntryId(applicationId, seq), applicationId).read<Record<string, unknown>>();
-    return resource ? asEntry(resource) : undefined;
+    return (await this.#entries.read(timelineEntryId(applicationId, seq), applicationId))?.document;
   }
 
   async appendIfAbsent(entry: TimelineEntry): Promise<{ created: boolean; entry: TimelineEntry }> {
-    try {
-      await this.#container.items.create(entry);
-      return { created: true, entry };
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 409) throw error;
-    }
+    if ((await this.#entries.create(entry)) !== 'exists') return { created: true, entry };
     const stored = await this.get(entry.applicationId, entry.seq);
     if (!stored) throw new Error(`Timeline entry ${entry.id} was reported as existing but cannot be read.`);
     return { created: false, entry: stored };
@@ -44,30 +65,18 @@ export class CosmosTimelineStore implements TimelineStore {
       conditions.push('c.event.visibleToCandidate = true', "c.event.kind != 'stage.feedback_submitted'", 'ARRAY_CONTAINS(@stageIds, c.event.stageId)');
       parameters.push({ name: '@stageIds', value: [...query.candidateStageIds] });
     }
-    const { resources } = await this.#container.items
-      .query<Record<string, unknown>>(
-        { query: `SELECT TOP @take * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.seq ASC`, parameters },
-        { partitionKey: applicationId },
-      )
-      .fetchAll();
-    return { items: resources.slice(0, query.limit).map(asEntry), hasMore: resources.length > query.limit };
+    const found = await this.#entries.queryAll(
+      { query: `SELECT TOP @take * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.seq ASC`, parameters },
+      { partitionKey: applicationId },
+    );
+    return { items: found.slice(0, query.limit).map((stored) => stored.document), hasMore: found.length > query.limit };
   }
 
   async *all(applicationId: string): AsyncIterable<TimelineEntry> {
-    const iterator = this.#container.items.query<Record<string, unknown>>(
+    const entries = this.#entries.queryEach(
       { query: 'SELECT * FROM c WHERE c.applicationId = @applicationId ORDER BY c.seq ASC', parameters: [{ name: '@applicationId', value: applicationId }] },
       { partitionKey: applicationId, maxItemCount: 200 },
     );
-    while (iterator.hasMoreResults()) {
-      const { resources } = await iterator.fetchNext();
-      for (const resource of resources) yield asEntry(resource);
-    }
+    for await (const stored of entries) yield stored.document;
   }
-}
-
-/** The stored item without the system properties, exactly as written otherwise (never re-shaped: verify hashes it). */
-function asEntry(resource: Record<string, unknown>): TimelineEntry {
-  const entry = { ...resource };
-  for (const key of SYSTEM_PROPERTIES) delete entry[key];
-  return entry as unknown as TimelineEntry;
 }

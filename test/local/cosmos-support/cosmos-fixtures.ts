@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Container, CosmosClient, Database } from '@azure/cosmos';
+import { Agent } from 'node:https';
+import { CosmosClient, type Container, type Database } from '@azure/cosmos';
 import { afterEach, beforeEach } from 'vitest';
 import { startCosmosServer, type CosmosServer, type CosmosServerOptions } from '../../../local/cosmos/cosmos-server.ts';
 import { createCosmosClient } from '../../../shared/platform/cosmos/cosmos-client.ts';
@@ -45,6 +46,27 @@ export async function startLocalCosmos(dataDir: string, options: Partial<CosmosS
       await server.stop();
     },
   };
+}
+
+/**
+ * A client of `server` that gives up at the first failure: no throttling retries, no failover
+ * retries (the app's client retries 429 up to 9 times and some 503s once). For seeing exactly
+ * what the server answered. Dispose it after use.
+ */
+export function clientWithoutRetries(server: CosmosServer): CosmosClient {
+  const agent = new Agent({ keepAlive: true, ca: server.caCertificatePem });
+  const client = new CosmosClient({
+    endpoint: server.endpoint,
+    key: server.key,
+    agent,
+    connectionPolicy: { enableEndpointDiscovery: false, retryOptions: { maxRetryAttemptCount: 0, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 0 } },
+  });
+  const dispose = client.dispose.bind(client);
+  client.dispose = () => {
+    dispose();
+    agent.destroy();
+  };
+  return client;
 }
 
 /** This test's server, seen through `localCosmosForEachTest`; `restart` replaces it. */
