@@ -21,3 +21,38 @@ export const notificationMessageSchema = stageEventPayloadSchema.extend({
 });
 
 export type NotificationMessageBody = z.infer<typeof notificationMessageSchema>;
+
+/**
+ * Notices that are not stage events but reach the same `notifications` queue (one message each,
+ * `messageId` = `eventId`, deterministic so a resend is dropped as a duplicate):
+ * - `upload.rejected`: the documents capability's content gate refused an upload; the uploader is told.
+ * - `calendar.connection_invalid`: Google refused a recruiter's refresh token (`invalid_grant`);
+ *   the recruiter is told to reconnect.
+ */
+export const uploadRejectedNoticeSchema = z.object({
+  kind: z.literal('upload.rejected'),
+  eventId: z.string().min(1),
+  tenantId: z.string().min(1),
+  applicationId: z.string().min(1),
+  stageId: z.string().min(1).optional(),
+  uploadId: z.string().min(1),
+  purpose: z.string().min(1),
+  reason: z.string().min(1),
+  uploader: z.object({ role: z.string().min(1), id: z.string().min(1) }),
+  timestamp: z.string().min(1),
+});
+
+export const calendarConnectionInvalidNoticeSchema = z.object({
+  kind: z.literal('calendar.connection_invalid'),
+  eventId: z.string().min(1),
+  tenantId: z.string().min(1),
+  recruiterId: z.string().min(1),
+  timestamp: z.string().min(1),
+});
+
+export type UploadRejectedNotice = z.infer<typeof uploadRejectedNoticeSchema>;
+export type CalendarConnectionInvalidNotice = z.infer<typeof calendarConnectionInvalidNoticeSchema>;
+
+/** Anything on the `notifications` queue. */
+export const notificationsQueueBodySchema = z.union([notificationMessageSchema, uploadRejectedNoticeSchema, calendarConnectionInvalidNoticeSchema]);
+export type NotificationsQueueBody = z.infer<typeof notificationsQueueBodySchema>;
