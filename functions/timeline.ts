@@ -6,7 +6,7 @@ import { timelineRoutes } from './http/routes/timeline.routes.ts';
 
 function readDeps() {
   const { events, timeline } = services();
-  return { applications: events.applications, timeline: timeline.store };
+  return { applications: events.applications, timeline: timeline.store, signer: timeline.signer };
 }
 
 registerRoute(timelineRoutes.getTimeline, async ({ access, params, query }) => ({

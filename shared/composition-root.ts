@@ -19,6 +19,8 @@ import { createEventsModule, type EventsModule } from './events/events.module.ts
 import { createTimelineModule, type TimelineModule } from './timeline/timeline.module.ts';
 import { systemClock } from './platform/clock.ts';
 import { createKeyring, type Keyring } from './platform/crypto/keyring.ts';
+import { hmacSigner } from './platform/crypto/hmac-chain-signer.ts';
+import { chainSignerOf } from './stages/use-cases/sign-chain.ts';
 
 /** Everything the entry points need, built once from configuration. */
 export interface Services {
@@ -62,8 +64,9 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
 
   const auth = createTokenVerifier(config.auth);
   const keyring = createKeyring(config.encryption.keys, config.encryption.currentKeyId);
-  const stages = createStagesModule({ database, flags, clock: systemClock, legacy: legacyStages });
-  const timeline = createTimelineModule(database, stages.requests);
+  const chainSigner = chainSignerOf(hmacSigner(createKeyring(config.timelineSigning.keys, config.timelineSigning.currentKeyId)));
+  const stages = createStagesModule({ database, flags, clock: systemClock, legacy: legacyStages, signer: chainSigner });
+  const timeline = createTimelineModule(database, chainSigner, stages.requests);
 
   const healthChecks: HealthCheck[] = [
     { name: 'cosmos', check: async () => void (await database.read()) },

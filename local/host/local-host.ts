@@ -15,7 +15,7 @@ import { LocalBroker } from '../broker/local-broker.ts';
 import { LocalBrokerMessageBus } from '../broker/local-message-bus.adapter.ts';
 import { startGoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
 import { ensureDevIssuer } from '../dev-issuer.ts';
-import { ensureLocalEncryptionKeys } from '../keys/local-encryption-keys.ts';
+import { ensureLocalKeyRing } from '../keys/local-keys.ts';
 import { installFunctionsCoreHook } from './register-core-hook.ts';
 import { functionRegistry } from './function-registry.ts';
 import { readLocalSettings } from './local-settings.ts';
@@ -85,7 +85,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     stack.push(() => calendar.stop());
     const issuer = await ensureDevIssuer(dataDir);
     const flagsFile = ensureFlagsFile(dataDir);
-    const encryption = ensureLocalEncryptionKeys(dataDir);
+    const encryption = ensureLocalKeyRing(dataDir, 'encryption');
+    const timelineSigning = ensureLocalKeyRing(dataDir, 'timeline-signing');
 
     const settings: Record<string, string> = {
       ...file.values,
@@ -103,6 +104,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       AUTH_JWKS_FILE: issuer.jwksPath,
       ENCRYPTION_KEYS: file.values.ENCRYPTION_KEYS ?? encryption.keys,
       ENCRYPTION_KEY_ID: file.values.ENCRYPTION_KEY_ID ?? encryption.currentKeyId,
+      TIMELINE_SIGNING_KEYS: file.values.TIMELINE_SIGNING_KEYS ?? timelineSigning.keys,
+      TIMELINE_SIGNING_KEY_ID: file.values.TIMELINE_SIGNING_KEY_ID ?? timelineSigning.currentKeyId,
       ...options.settings,
     };
     Object.assign(process.env, settings);

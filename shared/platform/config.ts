@@ -35,6 +35,8 @@ export interface AppConfig {
   readonly telemetry: { readonly appInsightsConnectionString?: string };
   /** Keys for secrets stored encrypted (tokens, webhook URLs): id → base64 key, and the id that encrypts. */
   readonly encryption: { readonly keys: Readonly<Record<string, string>>; readonly currentKeyId: string };
+  /** HMAC keys that sign the timeline's hash chain (kept out of Cosmos DB): id → base64 key, and the id that signs. */
+  readonly timelineSigning: { readonly keys: Readonly<Record<string, string>>; readonly currentKeyId: string };
 }
 
 export interface ConfigIssue {
@@ -85,6 +87,8 @@ const settingsSchema = z
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText,
     ENCRYPTION_KEYS: encryptionKeysSchema,
     ENCRYPTION_KEY_ID: z.string({ error: 'the id of the encryption key that encrypts new data (one of ENCRYPTION_KEYS)' }).trim().min(1),
+    TIMELINE_SIGNING_KEYS: encryptionKeysSchema,
+    TIMELINE_SIGNING_KEY_ID: z.string({ error: 'the id of the key that signs the timeline chain (one of TIMELINE_SIGNING_KEYS)' }).trim().min(1),
   });
 
 export type Settings = Readonly<Record<string, string | undefined>>;
@@ -108,14 +112,15 @@ function crossKeyIssues(raw: Settings): ConfigIssue[] {
   if (!has('AppConfigEndpoint') && !has('FEATURE_FLAGS_FILE')) {
     issue('AppConfigEndpoint', 'missing: the App Configuration endpoint, or FEATURE_FLAGS_FILE on the local host');
   }
-  if (has('ENCRYPTION_KEYS') && has('ENCRYPTION_KEY_ID')) {
+  for (const [keysKey, idKey] of [['ENCRYPTION_KEYS', 'ENCRYPTION_KEY_ID'], ['TIMELINE_SIGNING_KEYS', 'TIMELINE_SIGNING_KEY_ID']] as const) {
+    if (!has(keysKey) || !has(idKey)) continue;
     try {
-      const keys = JSON.parse(raw.ENCRYPTION_KEYS!) as Record<string, unknown>;
-      if (typeof keys === 'object' && keys !== null && !(raw.ENCRYPTION_KEY_ID!.trim() in keys)) {
-        issue('ENCRYPTION_KEY_ID', `one of the ids in ENCRYPTION_KEYS (${Object.keys(keys).join(', ')})`);
+      const keys = JSON.parse(raw[keysKey]!) as Record<string, unknown>;
+      if (typeof keys === 'object' && keys !== null && !(raw[idKey]!.trim() in keys)) {
+        issue(idKey, `one of the ids in ${keysKey} (${Object.keys(keys).join(', ')})`);
       }
     } catch {
-      // ENCRYPTION_KEYS itself is reported by the schema.
+      // The keys setting itself is reported by the schema.
     }
   }
   if (!has('AUTH_JWKS_URI') && !has('AUTH_JWKS_FILE')) {
@@ -179,5 +184,6 @@ export function loadConfig(settings: Settings): AppConfig {
     },
     telemetry: s.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: s.APPLICATIONINSIGHTS_CONNECTION_STRING } : {},
     encryption: { keys: s.ENCRYPTION_KEYS, currentKeyId: s.ENCRYPTION_KEY_ID },
+    timelineSigning: { keys: s.TIMELINE_SIGNING_KEYS, currentKeyId: s.TIMELINE_SIGNING_KEY_ID },
   };
 }

@@ -22,6 +22,7 @@ export const errorCatalogue = {
   'APPLICATION.NOT_FOUND': { kind: 'not_found', message: 'No such application.' },
   'APPLICATION.CLOSED': { kind: 'conflict', message: 'The application is closed.' },
   'APPLICATION.CONCURRENT_UPDATE': { kind: 'conflict', message: 'The application changed while this request ran; retry it.' },
+  'APPLICATION.LIMIT_REACHED': { kind: 'conflict', message: 'The application has reached a size limit.' },
   'APPLICATION.ALREADY_EXISTS': { kind: 'conflict', message: 'An application with this id already exists.' },
   'STAGE.NOT_FOUND': { kind: 'not_found', message: 'No such stage.' },
   'STAGE.TRANSITION_NOT_ALLOWED': { kind: 'conflict', message: 'This action is not allowed in the stage\'s current status.' },

@@ -14,6 +14,7 @@ import { visibleApplication } from './domain/application-access.ts';
 import { CosmosApplicationRepository } from './adapters/cosmos-application-repository.adapter.ts';
 import type { FeedbackInput } from './domain/feedback.schema.ts';
 import type { ApplicationRepository } from './ports/application-repository.port.ts';
+import type { ChainSigner } from './ports/chain-signer.port.ts';
 import type { LegacyStages } from './ports/legacy-stages.port.ts';
 import type { VerifiedDocuments } from './ports/verified-documents.port.ts';
 import { ApplicationMutator } from './use-cases/application-mutator.ts';
@@ -78,6 +79,7 @@ export interface StagesModuleOptions {
   readonly flags: FeatureGate;
   readonly clock: Clock;
   readonly legacy: LegacyStages;
+  readonly signer: ChainSigner;
   readonly documents?: VerifiedDocuments;
 }
 
@@ -88,8 +90,9 @@ export function createStagesModule(options: StagesModuleOptions): StagesModule {
     applications,
     flags: options.flags,
     clock: options.clock,
-    mutator: new ApplicationMutator({ repository: applications, flags: options.flags, clock: options.clock }),
+    mutator: new ApplicationMutator({ repository: applications, flags: options.flags, clock: options.clock, signer: options.signer }),
     legacy: options.legacy,
+    signer: options.signer,
     documents: options.documents ?? noVerifiedDocuments,
     newId: randomUUID,
   };

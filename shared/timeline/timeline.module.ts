@@ -1,6 +1,7 @@
 import type { Database } from '@azure/cosmos';
 import type { CosmosRequestMeter } from '../platform/cosmos/cosmos-request-meter.ts';
 import type { TimelineAppender } from '../events/ports/timeline-appender.port.ts';
+import type { ChainSigner } from '../stages/ports/chain-signer.port.ts';
 import { CosmosTimelineStore } from './adapters/cosmos-timeline-store.adapter.ts';
 import type { TimelineStore } from './ports/timeline-store.port.ts';
 import { appendToTimeline } from './use-cases/append-to-timeline.ts';
@@ -10,10 +11,12 @@ export interface TimelineModule {
   readonly store: TimelineStore;
   /** The events capability's `TimelineAppender`: appends published events to the hash chain. */
   readonly appender: TimelineAppender;
+  /** Checks the chain's signatures (verify). */
+  readonly signer: ChainSigner;
 }
 
 /** `meter`: counts the store's Cosmos DB requests (under the `events` scope, apart from the API's own). */
-export function createTimelineModule(database: Database, meter?: CosmosRequestMeter): TimelineModule {
+export function createTimelineModule(database: Database, signer: ChainSigner, meter?: CosmosRequestMeter): TimelineModule {
   const store = new CosmosTimelineStore({ container: database.container('timeline'), ...(meter === undefined ? {} : { meter, scope: 'events' }) });
-  return { store, appender: { append: (events, recordedAt) => appendToTimeline(store, events, recordedAt) } };
+  return { store, signer, appender: { append: (events, recordedAt) => appendToTimeline(store, events, recordedAt) } };
 }

@@ -9,6 +9,10 @@ import { CosmosTimelineStore } from '../../shared/timeline/adapters/cosmos-timel
 import type { TimelineEntry } from '../../shared/timeline/domain/timeline-entry.ts';
 import { verifyApplicationTimeline } from '../../shared/timeline/use-cases/verify-timeline.ts';
 import { startHostProcess, type HostProcess } from '../support/host-process.ts';
+import { ensureLocalKeyRing } from '../../local/keys/local-keys.ts';
+import { createKeyring } from '../../shared/platform/crypto/keyring.ts';
+import { hmacSigner } from '../../shared/platform/crypto/hmac-chain-signer.ts';
+import { chainSignerOf } from '../../shared/stages/use-cases/sign-chain.ts';
 import { stageApi } from '../support/stage-api.ts';
 import { until } from './support/until.ts';
 
@@ -73,6 +77,8 @@ describe('outbox publishing survives kill -9 of the host', () => {
       const database = client.database('stageline');
       const applications = new CosmosApplicationRepository({ database });
       const timeline = new CosmosTimelineStore({ container: database.container('timeline') });
+      const signingKeys = ensureLocalKeyRing(dataDir, 'timeline-signing');
+      const signer = chainSignerOf(hmacSigner(createKeyring(JSON.parse(signingKeys.keys), signingKeys.currentKeyId)));
 
       // Every application that exists has its outbox drained (change feed after restart, or the sweeper).
       const stored = await until(
@@ -89,7 +95,7 @@ describe('outbox publishing survives kill -9 of the host', () => {
 
       const timelines = new Map<string, TimelineEntry[]>();
       for (const application of stored) {
-        expect(await verifyApplicationTimeline({ timeline }, application), application.id).toEqual({ valid: true, entries: application.eventSeq });
+        expect(await verifyApplicationTimeline({ timeline, signer }, application), application.id).toEqual({ valid: true, anchored: true, entries: application.eventSeq });
         const entries: TimelineEntry[] = [];
         for await (const entry of timeline.all(application.id)) entries.push(entry);
         timelines.set(application.id, entries);
@@ -103,7 +109,7 @@ describe('outbox publishing survives kill -9 of the host', () => {
       const { recruiterToken } = await tokens();
       for (const application of stored.slice(0, 5)) {
         const response = await fetch(`${host.baseUrl}/api/applications/${application.id}/timeline/verify`, { headers: { authorization: `Bearer ${recruiterToken}` } });
-        expect(await response.json()).toEqual({ valid: true, entries: application.eventSeq });
+        expect(await response.json()).toEqual({ valid: true, anchored: true, entries: application.eventSeq });
       }
     } finally {
       client.dispose();

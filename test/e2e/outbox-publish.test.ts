@@ -90,10 +90,11 @@ describe('outbox → topic, queue and timeline through the local host', () => {
     expect(entries[2]!.prevHash).toBe(entries[1]!.hash);
 
     const own = await getJson('/applications/e2e-1/timeline', candidate);
-    expect((own.body['items'] as Array<{ id: string }>).map((entry) => entry.id)).toEqual(['e2e-1:1', 'e2e-1:3']);
+    // Numbered among what the candidate sees: the hidden stage's event (seq 2) leaves no gap.
+    expect((own.body['items'] as Array<{ id: string; seq: number }>).map((entry) => [entry.id, entry.seq])).toEqual([['e2e-1:c1', 1], ['e2e-1:c2', 2]]);
     expect(JSON.stringify(own.body)).not.toContain(hiddenId);
 
-    expect((await getJson('/applications/e2e-1/timeline/verify', recruiter)).body).toEqual({ valid: true, entries: 3 });
+    expect((await getJson('/applications/e2e-1/timeline/verify', recruiter)).body).toEqual({ valid: true, anchored: true, entries: 3 });
     expect((await getJson('/applications/e2e-1/timeline/verify', candidate)).status).toBe(403);
     const otherTenant = await stack.token('recruiter', 'globex', 'rec-9');
     expect((await getJson('/applications/e2e-1/timeline', otherTenant)).status).toBe(404);
@@ -113,7 +114,7 @@ describe('outbox → topic, queue and timeline through the local host', () => {
     const container = stack.host.services.database.container('timeline');
     const { resource } = await container.item('e2e-1:2', 'e2e-1').read<Record<string, unknown> & { event: Record<string, unknown> }>();
     await container.item('e2e-1:2', 'e2e-1').replace({ ...resource!, event: { ...resource!.event, actor: { role: 'admin', id: 'mallory' } } });
-    expect((await getJson('/applications/e2e-1/timeline/verify', recruiter)).body).toEqual({ valid: false, entries: 3, firstBrokenSeq: 2 });
+    expect((await getJson('/applications/e2e-1/timeline/verify', recruiter)).body).toEqual({ valid: false, anchored: false, entries: 3, firstBrokenSeq: 2 });
   });
 
   it('a throwing callback is retried and dead-lettered while the other callbacks run once and the transition stands', async () => {

@@ -50,8 +50,8 @@ async function storedApplication(id: string): Promise<{ stages: unknown[]; outbo
   return resource;
 }
 
-function createAssignment(title: string) {
-  return stack.api(`/applications/${applicationId}/stages`, {
+function createAssignment(title: string, onApplication = applicationId) {
+  return stack.api(`/applications/${onApplication}/stages`, {
     token: recruiter,
     json: { type: 'assignment', title, data: { instructions: 'Build a small feature.' } },
   });
@@ -141,12 +141,21 @@ describe('FEATURE_DYNAMIC_STAGES through the local host (flags file, 1 s refresh
 
   it('flipped on, off and malformed while requests run: each answer is 201, 403 or 503, and only the 201s are stored', async () => {
     await setFlag('on');
-    const before = (await storedApplication(applicationId)).stages.length;
+    // Each client on its own applications, a new one every 40 stages: an application holds at most 50.
+    const applications: string[] = [];
+    const newApplication = async () => {
+      const created = await stack.api('/applications', { token: recruiter, json: { jobId: 'job-1', candidateId: 'candidate-1' } });
+      const id = ((await created.json()) as { applicationId: string }).applicationId;
+      applications.push(id);
+      return id;
+    };
     const statuses: number[] = [];
     let running = true;
     const clients = Array.from({ length: 3 }, async (_, client) => {
+      let target = await newApplication();
       for (let n = 0; running; n += 1) {
-        const res = await createAssignment(`Concurrent ${client}-${n}`);
+        if (n > 0 && n % 40 === 0) target = await newApplication();
+        const res = await createAssignment(`Concurrent ${client}-${n}`, target);
         statuses.push(res.status);
         await res.arrayBuffer();
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -162,6 +171,8 @@ describe('FEATURE_DYNAMIC_STAGES through the local host (flags file, 1 s refresh
     expect(statuses.filter((s) => ![201, 403, 503].includes(s))).toEqual([]);
     expect(new Set(statuses)).toEqual(new Set([201, 403, 503]));
     const created = statuses.filter((s) => s === 201).length;
-    expect((await storedApplication(applicationId)).stages).toHaveLength(before + created);
+    let stored = 0;
+    for (const id of applications) stored += (await storedApplication(id)).stages.length;
+    expect(stored).toBe(created);
   }, 60_000);
 });

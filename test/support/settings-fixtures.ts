@@ -11,4 +11,6 @@ export const azureSettings = {
   // In Azure a Key Vault reference resolves to this value; a fixed test key here.
   ENCRYPTION_KEYS: JSON.stringify({ k1: Buffer.alloc(32, 7).toString('base64') }),
   ENCRYPTION_KEY_ID: 'k1',
+  TIMELINE_SIGNING_KEYS: JSON.stringify({ s1: Buffer.alloc(32, 9).toString('base64') }),
+  TIMELINE_SIGNING_KEY_ID: 's1',
 } as const;

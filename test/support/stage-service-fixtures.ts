@@ -2,6 +2,7 @@ import type { Container, ItemDefinition } from '@azure/cosmos';
 import type { Access } from '../../shared/auth/domain/permissions.ts';
 import type { Role } from '../../shared/auth/domain/principal.ts';
 import { legacyStages } from '../../shared/legacy/domain/legacy-stages.ts';
+import { testChainSigner } from './test-chain-signer.ts';
 import type { FeatureGate, FlagState } from '../../shared/flags/ports/feature-gate.port.ts';
 import { systemClock } from '../../shared/platform/clock.ts';
 import { DomainError } from '../../shared/platform/errors.ts';
@@ -96,8 +97,9 @@ export async function startStageServiceWorld(): Promise<StageServiceWorld> {
     applications: repository,
     flags: gate,
     clock: systemClock,
-    mutator: new ApplicationMutator({ repository, flags: gate, clock: systemClock }),
+    mutator: new ApplicationMutator({ repository, flags: gate, clock: systemClock, signer: testChainSigner }),
     legacy: legacyStages,
+    signer: testChainSigner,
     documents,
     newId: randomUUID,
   };
@@ -111,7 +113,7 @@ export async function startStageServiceWorld(): Promise<StageServiceWorld> {
     deps,
     documents,
     useCasesOn: (other) =>
-      bindStageUseCases({ ...deps, applications: other, mutator: new ApplicationMutator({ repository: other, flags: gate, clock: systemClock }) }),
+      bindStageUseCases({ ...deps, applications: other, mutator: new ApplicationMutator({ repository: other, flags: gate, clock: systemClock, signer: testChainSigner }) }),
     idempotency: new CosmosIdempotencyStore({ database: cosmos.database, meter }),
     applications,
     raw: async (applicationId) => (await applications.item(applicationId, applicationId).read()).resource,

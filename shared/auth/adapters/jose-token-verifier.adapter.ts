@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { DomainError } from '../../platform/errors.ts';
-import { ROLES, type Role } from '../domain/principal.ts';
+import { CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_AGE_SECONDS, tokenClaimsSchema } from '../domain/claims.ts';
 import type { TokenVerifier } from '../ports/token-verifier.port.ts';
 
 export interface TokenVerifierConfig {
@@ -15,8 +15,9 @@ const ALGORITHMS = ['RS256', 'ES256', 'PS256'];
 
 /**
  * Verifies bearer JWTs with `jose` against the configured issuer, audience and key set
- * (Microsoft Entra ID's JWKS in Azure; the development issuer's key file on the local host).
- * Claims follow Entra ID: `sub` (subject), `tid` (tenant), `roles` (app roles).
+ * (Microsoft Entra ID's JWKS in Azure; the development issuer's key file on the local host),
+ * then checks every claim Stageline uses against one schema (`domain/claims.ts`). Claims follow
+ * Entra ID: `sub` (subject), `tid` (tenant), `roles` (app roles). Any failure is 401.
  */
 export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier {
   const keys: JWTVerifyGetKey =
@@ -26,23 +27,29 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
 
   return {
     async verify(authorization) {
-      const match = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/.exec(authorization ?? '');
+      // RFC 7235: the scheme is case-insensitive.
+      const match = /^Bearer[ \t]+([A-Za-z0-9_\-.]+)[ \t]*$/i.exec(authorization ?? '');
       if (!match) throw unauthenticated('Send a bearer token: Authorization: Bearer <token>.');
       let payload;
       try {
-        ({ payload } = await jwtVerify(match[1]!, keys, { issuer: config.issuer, audience: config.audience, algorithms: ALGORITHMS, clockTolerance: 60 }));
+        ({ payload } = await jwtVerify(match[1]!, keys, {
+          issuer: config.issuer,
+          audience: config.audience,
+          algorithms: ALGORITHMS,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+          requiredClaims: ['exp', 'iat', 'sub'],
+        }));
       } catch (error) {
         throw unauthenticated(reasonOf(error), error);
       }
-      const tenantId = typeof payload.tid === 'string' && payload.tid !== '' ? payload.tid : undefined;
-      if (!payload.sub || !tenantId) throw unauthenticated('The token has no subject (sub) or tenant (tid).');
-      const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((role): role is Role => (ROLES as readonly unknown[]).includes(role));
-      return {
-        subject: payload.sub,
-        tenantId,
-        roles,
-        ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
-      };
+      const claims = tokenClaimsSchema.safeParse(payload);
+      if (!claims.success) {
+        const claim = String(claims.error.issues[0]?.path[0] ?? 'claims');
+        throw unauthenticated(`The token's ${claim} claim is not accepted.`);
+      }
+      const { sub, tid, roles = [], name } = claims.data;
+      return { subject: sub, tenantId: tid, roles: [...new Set(roles)], ...(name === undefined ? {} : { name }) };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Container, CosmosDiagnostics, FeedOptions, ItemDefinition, SqlQuerySpec } from '@azure/cosmos';
 import type { z } from 'zod';
-import { statusOf, translateFailure, UnreadableDocumentError, type CosmosOperation } from './cosmos-failure.ts';
+import { statusOf, translateFailure, UnreadableDocumentError, UnwritableDocumentError, type CosmosOperation } from './cosmos-failure.ts';
 import type { CosmosRequestMeter } from './cosmos-request-meter.ts';
 
 /** A document as read, without Cosmos DB's system fields, and the `_etag` its next conditional write must match. */
@@ -20,11 +20,16 @@ export interface QueryOptions {
   readonly partitionKey?: string;
   readonly maxItemCount?: number;
   readonly continuationToken?: string;
+  /**
+   * Skip a result that does not parse instead of failing the whole page (lists: one bad
+   * document must not take a list down). Told the container, id and issues of each one skipped.
+   */
+  readonly onUnreadable?: (error: UnreadableDocumentError) => void;
 }
 
 export interface CosmosDocumentsOptions<T> {
   readonly container: Container;
-  /** Every document read (point read, write response, query result) is parsed with it. */
+  /** Every document read (point read, write response, query result) is parsed with it, and every document written is checked against it first. */
   readonly schema: z.ZodType<T>;
   /** The document's partition key value (for replaces). */
   readonly partitionKeyOf: (document: T) => string;
@@ -43,7 +48,9 @@ const SYSTEM_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts', '_ls
  * matches); throttling, timeouts and outages (408/429/449/503, network errors) become
  * `DEPENDENCY.UNAVAILABLE` with retry advice; anything else is a `CosmosRequestError`. What is
  * read is stripped of system fields and validated: a document that does not parse is an
- * `UnreadableDocumentError` naming the container and id.
+ * `UnreadableDocumentError` naming the container and id. What is written is validated with the
+ * same schema first: a document that would not read back is an `UnwritableDocumentError` (a
+ * bug, a 500) and is not sent.
  */
 export class CosmosDocuments<T extends { readonly id: string }> {
   readonly #container: Container;
@@ -72,12 +79,14 @@ export class CosmosDocuments<T extends { readonly id: string }> {
 
   /** `'exists'` when the id is taken in its partition. */
   async create(document: T): Promise<StoredDocument<T> | 'exists'> {
+    this.#assertWritable(document);
     const outcome = await this.#run('create', [409], () => this.#container.items.create<ItemDefinition>(document));
     return 'status' in outcome ? 'exists' : this.#stored(outcome.response.resource);
   }
 
   /** Replaces only if the stored `_etag` is still `etag`: `'conflict'` when it is not, `undefined` when the document is gone. */
   async replace(document: T, etag: string): Promise<StoredDocument<T> | 'conflict' | undefined> {
+    this.#assertWritable(document);
     const item = this.#container.item(document.id, this.#partitionKeyOf(document));
     const outcome = await this.#run('replace', [404, 412], () => item.replace<ItemDefinition>(document, ifMatch(etag)));
     if ('status' in outcome) return outcome.status === 412 ? 'conflict' : undefined;
@@ -86,6 +95,7 @@ export class CosmosDocuments<T extends { readonly id: string }> {
 
   /** Creates or overwrites, unconditionally. */
   async upsert(document: T): Promise<StoredDocument<T>> {
+    this.#assertWritable(document);
     const response = await this.#call('upsert', () => this.#container.items.upsert<ItemDefinition>(document));
     return this.#stored(response.resource);
   }
@@ -100,7 +110,7 @@ export class CosmosDocuments<T extends { readonly id: string }> {
   /** One page of a query (one SDK `fetchNext`). */
   async queryPage(spec: SqlQuerySpec, options: QueryOptions = {}): Promise<DocumentPage<T>> {
     const page = await this.#call('query', () => this.#container.items.query<ItemDefinition>(spec, feedOptions(options)).fetchNext());
-    const items = page.resources.map((resource) => this.#stored(resource));
+    const items = this.#storedAll(page.resources, options.onUnreadable);
     return page.continuationToken ? { items, continuationToken: page.continuationToken } : { items };
   }
 
@@ -144,6 +154,28 @@ export class CosmosDocuments<T extends { readonly id: string }> {
     this.#meter?.record(this.#container.id, operation, response.diagnostics, this.#scope);
     if (response.statusCode === 404 && expected.includes(404)) return { status: 404 };
     return { response };
+  }
+
+  /** Each resource parsed; with `onUnreadable`, the unreadable ones are reported and left out. */
+  #storedAll(resources: readonly ItemDefinition[], onUnreadable: QueryOptions['onUnreadable']): StoredDocument<T>[] {
+    if (onUnreadable === undefined) return resources.map((resource) => this.#stored(resource));
+    const items: StoredDocument<T>[] = [];
+    for (const resource of resources) {
+      try {
+        items.push(this.#stored(resource));
+      } catch (error) {
+        if (!(error instanceof UnreadableDocumentError)) throw error;
+        onUnreadable(error);
+      }
+    }
+    return items;
+  }
+
+  #assertWritable(document: T): void {
+    const parsed = this.#schema.safeParse(document);
+    if (parsed.success) return;
+    const issues = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    throw new UnwritableDocumentError(this.#container.id, String(document.id), issues);
   }
 
   /** The resource without system fields, parsed with the schema, and its `_etag`. */

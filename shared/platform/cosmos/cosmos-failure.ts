@@ -92,3 +92,22 @@ export function translateFailure(error: unknown, container: string, operation: C
   }
   return new CosmosRequestError(container, operation, error);
 }
+
+/**
+ * A document an adapter was about to write does not fit the schema its reads use: writing it
+ * would make it unreadable for good, so nothing is sent. This is a bug, never the caller's
+ * fault: it surfaces as a 500 with the container, id and issues in the log.
+ */
+export class UnwritableDocumentError extends Error {
+  readonly container: string;
+  readonly id: string;
+  readonly issues: readonly string[];
+
+  constructor(container: string, id: string, issues: readonly string[]) {
+    super(`Refused to write ${container}/${id}: it would not be readable (${issues.join('; ')}). This is a bug.`);
+    this.name = 'UnwritableDocumentError';
+    this.container = container;
+    this.id = id;
+    this.issues = issues;
+  }
+}

@@ -9,6 +9,7 @@ import { boardQuerySpec } from './cosmos-board-query.ts';
 import { CosmosDocuments } from '../../platform/cosmos/cosmos-documents.ts';
 import { CosmosRequestError } from '../../platform/cosmos/cosmos-failure.ts';
 import type { CosmosRequestMeter } from '../../platform/cosmos/cosmos-request-meter.ts';
+import { reportUnreadable } from '../../platform/cosmos/unreadable-documents.ts';
 import type { ReadModel } from '../domain/read-model.ts';
 
 export interface CosmosApplicationRepositoryOptions {
@@ -64,7 +65,11 @@ export class CosmosApplicationRepository implements ApplicationRepository, Appli
     const token = query.continuationToken === undefined ? undefined : decodeToken(query.continuationToken);
     let page;
     try {
-      page = await this.#documents.queryPage(boardQuerySpec(query, model), { maxItemCount: query.limit, ...(token === undefined ? {} : { continuationToken: token }) });
+      page = await this.#documents.queryPage(boardQuerySpec(query, model), {
+        maxItemCount: query.limit,
+        ...(token === undefined ? {} : { continuationToken: token }),
+        onUnreadable: (unreadable) => reportUnreadable(unreadable, 'board'),
+      });
     } catch (error) {
       // A token the SDK or the service refuses (outages are DomainErrors and pass through).
       if (token !== undefined && error instanceof CosmosRequestError) throw invalidToken();
@@ -81,7 +86,7 @@ export class CosmosApplicationRepository implements ApplicationRepository, Appli
       query: 'SELECT * FROM c WHERE ARRAY_LENGTH(c.outbox) > 0 AND EXISTS(SELECT VALUE e FROM e IN c.outbox WHERE e.timestamp <= @olderThan)',
       parameters: [{ name: '@olderThan', value: olderThan }],
     };
-    const page = await this.#documents.queryPage(spec, { maxItemCount: limit });
+    const page = await this.#documents.queryPage(spec, { maxItemCount: limit, onUnreadable: (unreadable) => reportUnreadable(unreadable, 'outbox-sweeper') });
     return page.items.slice(0, limit);
   }
 }

@@ -4,6 +4,7 @@ import { actorRefSchema } from '../../auth/domain/actor.ts';
 import { stageActionSchema } from './stage-action.schema.ts';
 import { stageEventKinds } from './stage-event.ts';
 import type { StageEvent } from './stage-event.ts';
+import type { ChainLink } from './event-chain.ts';
 import { idSchema, isoDateTimeSchema } from './schema-primitives.ts';
 import { stageSchema, stageTypes } from './stage.model.ts';
 
@@ -16,7 +17,14 @@ export type OutboxEvent = StageEvent & {
   readonly seq: number;
   readonly applicationId: string;
   readonly tenantId: string;
+  /** The event's place in the application's hash chain (absent on events committed before chains were kept on the aggregate). */
+  readonly chain?: ChainLink;
 };
+
+const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/);
+const signatureShape = { kid: z.string().min(1).max(64).optional(), mac: z.string().min(1).max(128).optional() };
+export const chainLinkSchema = z.object({ prevHash: sha256HexSchema, hash: sha256HexSchema, ...signatureShape });
+export const chainHeadSchema = z.object({ seq: z.number().int().min(0), hash: sha256HexSchema, ...signatureShape });
 
 const stageStatusSchema = z.string().min(1);
 
@@ -36,6 +44,7 @@ export const outboxEventSchema = z.object({
   timestamp: isoDateTimeSchema,
   visibleToCandidate: z.boolean(),
   actionableBy: z.enum(['candidate', 'recruiter']).nullable(),
+  chain: chainLinkSchema.optional(),
 });
 
 /**
@@ -59,6 +68,8 @@ export const applicationDocumentSchema = z.object({
   stages: z.array(stageSchema),
   outbox: z.array(outboxEventSchema),
   eventSeq: z.number().int().min(0),
+  /** The chain's last link, signed on every write (see `event-chain.ts`). */
+  chainHead: chainHeadSchema.optional(),
   closedAt: isoDateTimeSchema.optional(),
   createdAt: isoDateTimeSchema,
   updatedAt: isoDateTimeSchema,

@@ -1,4 +1,6 @@
 import { DomainError } from '../../platform/errors.ts';
+import { eventHash, GENESIS_HASH } from './event-chain.ts';
+import { applicationLimits, limitReached } from './application-limits.ts';
 import type { LegacyStatus } from './legacy-status.ts';
 import type { ActorRef } from '../../auth/domain/actor.ts';
 import type { ApplicationDocument, OutboxEvent } from './application.schema.ts';
@@ -47,6 +49,7 @@ export function newApplication(input: NewApplicationInput, now: string): Applica
     stages: [],
     outbox: [],
     eventSeq: 0,
+    chainHead: { seq: 0, hash: GENESIS_HASH },
     createdAt: now,
     updatedAt: now,
   };
@@ -82,12 +85,18 @@ function appendEvents(
   application: ApplicationDocument,
   events: readonly StageEvent[],
 ): { application: ApplicationDocument; appended: OutboxEvent[] } {
+  let prevHash = application.chainHead?.hash ?? GENESIS_HASH;
   const appended = events.map((event, index): OutboxEvent => {
     const seq = application.eventSeq + index + 1;
-    return { id: `${application.id}:${seq}`, seq, applicationId: application.id, tenantId: application.tenantId, ...event };
+    const unchained = { id: `${application.id}:${seq}`, seq, applicationId: application.id, tenantId: application.tenantId, ...event };
+    const hash = eventHash(unchained, prevHash);
+    const chained = { ...unchained, chain: { prevHash, hash } };
+    prevHash = hash;
+    return chained;
   });
+  const eventSeq = application.eventSeq + appended.length;
   return {
-    application: { ...application, outbox: [...application.outbox, ...appended], eventSeq: application.eventSeq + appended.length },
+    application: { ...application, outbox: [...application.outbox, ...appended], eventSeq, chainHead: { seq: eventSeq, hash: prevHash } },
     appended,
   };
 }
@@ -113,6 +122,7 @@ export function addStage(
   if (isClosed(application)) {
     throw new DomainError('APPLICATION.CLOSED', { details: { applicationId: application.id, closedAt: application.closedAt } });
   }
+  if (application.stages.length >= applicationLimits.stages) throw limitReached(application.id, 'stages', application.stages.length);
   const { stage, event } = createStage(body, actor, now, stageId, nextStageOrder(application));
   const closing = stage.type === 'disqualified' ? { closedAt: now } : {};
   const { application: next, appended } = appendEvents(
@@ -153,6 +163,7 @@ export function addStageFeedback(
   feedbackId: string,
 ): FeedbackAggregateResult {
   const stage = findStage(application, stageId, actor);
+  if (stage.feedback.length >= applicationLimits.feedbackPerStage) throw limitReached(application.id, 'feedbackPerStage', stage.feedback.length);
   const result = addFeedback(stage, body, actor, now, feedbackId);
   return { ...replaceStage(application, result.stage, result.event, now), feedback: result.feedback };
 }

@@ -4,6 +4,9 @@ import { DomainError } from '../../platform/errors.ts';
 import type { ApplicationDocument } from '../domain/application.schema.ts';
 import type { ApplicationRepository } from '../ports/application-repository.port.ts';
 import { assertCanSee } from '../domain/application-access.ts';
+import { assertWithinByteBudget } from '../domain/application-limits.ts';
+import type { ChainSigner } from '../ports/chain-signer.port.ts';
+import { signChain } from './sign-chain.ts';
 import type { Access } from '../../auth/domain/permissions.ts';
 
 
@@ -14,6 +17,8 @@ export interface ApplicationMutatorOptions {
   readonly repository: ApplicationRepository;
   readonly flags: FeatureGate;
   readonly clock: Clock;
+  /** Signs each committed event's chain link and the chain head (a key outside Cosmos DB). */
+  readonly signer: ChainSigner;
   /** Re-reads and re-applications after a lost conditional replace (default 5). */
   readonly maxRetries?: number;
   /** Base of the jittered exponential backoff between attempts, in ms (default 5). */
@@ -30,8 +35,11 @@ export const FLAG_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
  *    `FEATURE.UNAVAILABLE` (retry after 5 s); nothing is read or written;
  * 2. one point read; another tenant's (or, for a candidate, another candidate's) application is
  *    `APPLICATION.NOT_FOUND`;
- * 3. the pure aggregate function, which appends its outbox events to the document;
- * 4. one replace conditioned on the read's `_etag`, so the change and its events commit together.
+ * 3. the pure aggregate function, which appends its outbox events (each linked into the
+ *    application's hash chain) to the document;
+ * 4. the new chain links and the chain head signed (`ChainSigner`), the document checked against
+ *    its byte budget (`APPLICATION.LIMIT_REACHED`);
+ * 5. one replace conditioned on the read's `_etag`, so the change and its events commit together.
  * When another writer got there first (412), it re-reads and re-applies, up to `maxRetries`
  * times with jittered backoff, then gives up with `APPLICATION.CONCURRENT_UPDATE`. A change that
  * throws writes nothing. Events reach the bus and the timeline only from the committed outbox.
@@ -43,8 +51,10 @@ export class ApplicationMutator {
   readonly #maxRetries: number;
   readonly #backoffBaseMs: number;
   readonly #random: () => number;
+  readonly #signer: ChainSigner;
 
   constructor(options: ApplicationMutatorOptions) {
+    this.#signer = options.signer;
     this.#repository = options.repository;
     this.#flags = options.flags;
     this.#clock = options.clock;
@@ -78,7 +88,9 @@ export class ApplicationMutator {
       if (current === undefined) throw new DomainError('APPLICATION.NOT_FOUND', { details: { applicationId } });
       assertCanSee(current.document, access.tenantId, access.actor);
       const result = change(current.document, this.#clock.now());
-      const written = await this.#repository.replace(result.application, current.etag);
+      const next = signChain(result.application, current.document.eventSeq, this.#signer);
+      assertWithinByteBudget(next);
+      const written = await this.#repository.replace(next, current.etag);
       if (written !== 'conflict') return { ...result, application: written.document };
     }
     throw new DomainError('APPLICATION.CONCURRENT_UPDATE', {

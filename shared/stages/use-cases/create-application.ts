@@ -5,6 +5,7 @@ import { applicationViewFor } from '../api/application-views.ts';
 import type { ApplicationView } from '../api/application-views.schema.ts';
 import { newApplication } from '../domain/application.ts';
 import { readModelOf } from '../domain/read-model.ts';
+import { signChain } from './sign-chain.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /**
@@ -27,7 +28,7 @@ export async function createApplication(deps: StageDeps, access: Access, body: C
     },
     now,
   );
-  const created = await deps.applications.create(document);
+  const created = await deps.applications.create(signChain(document, 0, deps.signer));
   const flag = await deps.flags.state(DYNAMIC_STAGES_FLAG);
   return applicationViewFor(created.document, readModelOf(created.document, flag), access.actor, now, deps.legacy.stagesOf);
 }

@@ -2,6 +2,7 @@ import type { FeatureGate } from '../../flags/ports/feature-gate.port.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { ApplicationBoard } from '../ports/application-board.port.ts';
 import type { ApplicationRepository } from '../ports/application-repository.port.ts';
+import type { ChainSigner } from '../ports/chain-signer.port.ts';
 import type { LegacyStages } from '../ports/legacy-stages.port.ts';
 import type { VerifiedDocuments } from '../ports/verified-documents.port.ts';
 import type { ApplicationMutator } from './application-mutator.ts';
@@ -14,6 +15,8 @@ export interface StageDeps {
   /** The one mutation path (gate → read → pure change → conditional replace). */
   readonly mutator: ApplicationMutator;
   readonly legacy: LegacyStages;
+  /** Signs the chain head of a new application (the mutator signs every later change). */
+  readonly signer: ChainSigner;
   readonly documents: VerifiedDocuments;
   /** New application, stage and feedback ids. */
   readonly newId: () => string;

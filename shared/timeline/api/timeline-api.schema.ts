@@ -19,8 +19,10 @@ export const staffTimelineEntrySchema = z
     applicationId: z.string(),
     seq: z.number().int().min(1),
     prevHash: sha256Hex.describe('`hash` of entry seq-1; 64 zeros for the first entry.'),
-    hash: sha256Hex.describe('SHA-256 (hex) of the canonical JSON (RFC 8785) of the entry without `hash`.'),
-    event: outboxEventSchema,
+    hash: sha256Hex.describe('SHA-256 (hex) of the canonical JSON (RFC 8785) of `{ id, applicationId, seq, prevHash, event }`.'),
+    kid: z.string().optional().describe('Id of the signing key (kept outside the database).'),
+    mac: z.string().optional().describe('HMAC-SHA256 (base64url) of the chain position, by that key.'),
+    event: outboxEventSchema.omit({ chain: true }),
     recordedAt: z.string(),
   })
   .describe('A timeline entry as stored (staff).');
@@ -28,7 +30,7 @@ export const staffTimelineEntrySchema = z
 export const candidateTimelineEntrySchema = z
   .object({
     id: z.string(),
-    seq: z.number().int().min(1),
+    seq: z.number().int().min(1).describe('Position among the entries the candidate may see (1, 2, 3 …).'),
     recordedAt: z.string(),
     event: z.object({
       kind: z.enum(stageEventKinds),
@@ -51,6 +53,7 @@ export const timelinePageSchema = z.object({
 
 export const chainVerificationSchema = z.object({
   valid: z.boolean(),
+  anchored: z.boolean().describe('The chain ends at the signed head kept in the application document (a chain rewritten in the database is not).'),
   entries: z.number().int().min(0),
   firstBrokenSeq: z.number().int().min(1).optional().describe('The first seq where the chain does not hold: changed, missing or extra.'),
 });

@@ -1,16 +1,19 @@
-import { createHash } from 'node:crypto';
 import type { OutboxEvent } from '../../stages/domain/application.schema.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { eventHash, GENESIS_HASH } from '../../stages/domain/event-chain.ts';
 
-/** `prevHash` of an application's first entry. */
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS_HASH } from '../../stages/domain/event-chain.ts';
+
+/** The event as the timeline keeps it: without its chain fields (those are the entry's). */
+export type TimelineEvent = Omit<OutboxEvent, 'chain'>;
 
 /**
- * One immutable timeline entry: exactly one stage event, chained to the entry before it.
- * - `id` = the event id (`${applicationId}:${seq}`), so appending the same event twice is a no-op.
- * - `seq` = the event's own sequence number: the aggregate hands them out in commit order, one
- *   per event, without gaps, so the chain order is fixed before any publisher runs.
- * - `hash` = SHA-256 (hex) over the canonical JSON of every other field.
+ * One immutable timeline entry: exactly one stage event at its place in the application's hash
+ * chain, as the aggregate fixed it when the event was committed.
+ * - `id` = the event id (`${applicationId}:${seq}`), so appending the same event twice is a no-op;
+ * - `seq` = the event's own sequence number (handed out in commit order, without gaps);
+ * - `prevHash`, `hash` = the event's chain link: `hash` = SHA-256 over the canonical JSON of
+ *   `{ id, applicationId, seq, prevHash, event }` (`recordedAt` is not part of it);
+ * - `kid`, `mac` = the link's HMAC by the signing key, which Cosmos DB never holds.
  */
 export interface TimelineEntry {
   readonly id: string;
@@ -18,31 +21,43 @@ export interface TimelineEntry {
   readonly seq: number;
   readonly prevHash: string;
   readonly hash: string;
-  readonly event: OutboxEvent;
+  readonly kid?: string;
+  readonly mac?: string;
+  readonly event: TimelineEvent;
   readonly recordedAt: string;
 }
 
-/** The hash an entry must carry: SHA-256 over the canonical JSON of the entry without `hash`. */
-export function hashOf(entry: Omit<TimelineEntry, 'hash'> | TimelineEntry): string {
-  const { hash: _hash, ...unsealed } = entry as TimelineEntry;
-  return createHash('sha256').update(canonicalJson(unsealed), 'utf8').digest('hex');
+/** The hash an entry must carry, recomputed from its own fields. */
+export function hashOf(entry: Pick<TimelineEntry, 'event' | 'prevHash'>): string {
+  return eventHash(entry.event, entry.prevHash);
 }
 
-/** The entry for `event`, chained to `previous` (undefined only for the application's first event). */
-export function chainEntry(event: OutboxEvent, previous: TimelineEntry | undefined, recordedAt: string): TimelineEntry {
-  const expectedPrevious = event.seq - 1;
-  if ((previous?.seq ?? 0) !== expectedPrevious) {
-    throw new Error(`Timeline entry ${event.id} must chain to seq ${expectedPrevious}, not ${previous?.seq ?? 'the genesis'}.`);
-  }
-  const unsealed = {
+/**
+ * The entry for a committed event. Events carry their chain link since the aggregate keeps the
+ * chain; an event committed before that (no `chain`) is linked to `previous` here instead.
+ */
+export function entryOf(event: OutboxEvent, recordedAt: string, previous?: TimelineEntry): TimelineEntry {
+  const { chain, ...body } = event;
+  const link = chain ?? legacyLink(body, previous);
+  return {
     id: event.id,
     applicationId: event.applicationId,
     seq: event.seq,
-    prevHash: previous?.hash ?? GENESIS_HASH,
-    event,
+    prevHash: link.prevHash,
+    hash: link.hash,
+    ...(chain?.kid === undefined ? {} : { kid: chain.kid }),
+    ...(chain?.mac === undefined ? {} : { mac: chain.mac }),
+    event: body,
     recordedAt,
   };
-  return { ...unsealed, hash: hashOf(unsealed) };
+}
+
+function legacyLink(event: TimelineEvent, previous: TimelineEntry | undefined): { prevHash: string; hash: string } {
+  if ((previous?.seq ?? 0) !== event.seq - 1) {
+    throw new Error(`Timeline entry ${event.id} must chain to seq ${event.seq - 1}, not ${previous?.seq ?? 'the genesis'}.`);
+  }
+  const prevHash = previous?.hash ?? GENESIS_HASH;
+  return { prevHash, hash: eventHash(event, prevHash) };
 }
 
 /** The deterministic id of an application's entry `seq` (the id of the event with that seq). */

@@ -18,11 +18,15 @@ export interface CandidateTimelineEntry {
   };
 }
 
-export function candidateTimelineEntry(entry: TimelineEntry): CandidateTimelineEntry {
+/**
+ * The candidate's view of an entry, numbered `position` among the entries they may see (not the
+ * stored seq: gaps would show that hidden-stage and feedback events exist).
+ */
+export function candidateTimelineEntry(entry: TimelineEntry, position: number): CandidateTimelineEntry {
   const event = entry.event;
   return {
-    id: entry.id,
-    seq: entry.seq,
+    id: `${entry.applicationId}:c${position}`,
+    seq: position,
     recordedAt: entry.recordedAt,
     event: {
       kind: event.kind,

@@ -1,5 +1,5 @@
 import type { OutboxEvent } from '../../stages/domain/application.schema.ts';
-import { chainEntry, type TimelineEntry } from '../domain/timeline-entry.ts';
+import { entryOf, type TimelineEntry } from '../domain/timeline-entry.ts';
 import type { TimelineStore } from '../ports/timeline-store.port.ts';
 
 export interface AppendOutcome {
@@ -10,13 +10,14 @@ export interface AppendOutcome {
 }
 
 /**
- * Appends one application's events to its timeline, in seq order, each chained to the stored
- * entry before it. Safe to run twice and to race: entry ids are the event ids, so a second
- * create of the same event is refused by the store and the stored entry is chained to instead.
+ * Appends one application's events to its timeline, in seq order. Each event carries its chain
+ * link (hash and signature fixed when it was committed), so an entry needs no read of the one
+ * before it. Safe to run twice and to race: entry ids are the event ids, so a second create of
+ * the same event is refused by the store and counts as present.
  *
- * Why the predecessor always exists: the publisher trims an event from the outbox only after
- * its entry is stored, and the outbox holds events in seq order, so every event older than the
- * outbox's first one already has its entry.
+ * Events committed before the aggregate kept the chain carry no link: those are chained to the
+ * stored entry before them, as the timeline did then (the publisher trims an event only after
+ * its entry is stored, so every older event already has its entry).
  */
 export async function appendToTimeline(store: TimelineStore, events: readonly OutboxEvent[], recordedAt: string): Promise<AppendOutcome> {
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
@@ -24,8 +25,8 @@ export async function appendToTimeline(store: TimelineStore, events: readonly Ou
   let appended = 0;
   let alreadyPresent = 0;
   for (const event of ordered) {
-    if (previous?.seq !== event.seq - 1) previous = await predecessorOf(store, event);
-    const result = await store.appendIfAbsent(chainEntry(event, previous, recordedAt));
+    if (event.chain === undefined && previous?.seq !== event.seq - 1) previous = await predecessorOf(store, event);
+    const result = await store.appendIfAbsent(entryOf(event, recordedAt, previous));
     if (result.created) appended += 1;
     else alreadyPresent += 1;
     previous = result.entry;

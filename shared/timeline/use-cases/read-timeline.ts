@@ -33,28 +33,38 @@ export interface TimelinePageResult {
  */
 export async function readTimeline(deps: TimelineReadDeps, access: Access, applicationId: string, request: TimelinePageRequest): Promise<TimelinePageResult> {
   const limit = request.limit ?? TIMELINE_PAGE_DEFAULT;
-  const afterSeq = request.continuationToken === undefined ? 0 : decodeToken(request.continuationToken);
+  const position = request.continuationToken === undefined ? { after: 0, shown: 0 } : decodeToken(request.continuationToken);
   const audience = await timelineAudience(deps.applications, access, applicationId);
   const page = await deps.timeline.page(applicationId, {
-    afterSeq,
+    afterSeq: position.after,
     limit,
     ...(audience.kind === 'candidate' ? { candidateStageIds: audience.visibleStageIds } : {}),
   });
   const last = page.items.at(-1);
+  // A candidate's entries are numbered 1, 2, 3 … among what they may see, so gaps cannot tell them hidden events exist.
+  const items = audience.kind === 'candidate' ? page.items.map((entry, index) => candidateTimelineEntry(entry, position.shown + index + 1)) : page.items;
   return {
-    items: audience.kind === 'candidate' ? page.items.map(candidateTimelineEntry) : page.items,
-    ...(page.hasMore && last ? { continuationToken: encodeToken(last.seq) } : {}),
+    items,
+    ...(page.hasMore && last ? { continuationToken: encodeToken({ after: last.seq, shown: position.shown + page.items.length }) } : {}),
   };
 }
 
-function encodeToken(seq: number): string {
-  return Buffer.from(JSON.stringify({ after: seq })).toString('base64url');
+interface PagePosition {
+  /** The stored seq the next page starts after. */
+  readonly after: number;
+  /** Entries already shown to this reader (a candidate's numbering continues from it). */
+  readonly shown: number;
 }
 
-function decodeToken(token: string): number {
+function encodeToken(position: PagePosition): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+function decodeToken(token: string): PagePosition {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'number' && Number.isInteger(parsed.after) && parsed.after >= 0) return parsed.after;
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown; shown?: unknown };
+    const whole = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+    if (whole(parsed.after) && whole(parsed.shown)) return { after: parsed.after, shown: parsed.shown };
   } catch {
     // fall through
   }

@@ -13,6 +13,8 @@ import type { StoredApplication } from '../../../shared/stages/ports/application
 import { CosmosApplicationRepository } from '../../../shared/stages/adapters/cosmos-application-repository.adapter.ts';
 import { startLocalCosmos, tempDirectory, type LocalCosmos, type TempDirectory } from '../../local/cosmos-support/cosmos-fixtures.ts';
 import { useResource } from '../../support/use-resource.ts';
+import { testChainSigner } from '../../support/test-chain-signer.ts';
+import { signChain } from '../../../shared/stages/use-cases/sign-chain.ts';
 
 export const TOPIC_SUBSCRIPTIONS = ['stage-events/Subscriptions/ats-sync', 'stage-events/Subscriptions/post-transition-callbacks'] as const;
 export const recruiter: ActorRef = { role: 'recruiter', id: 'rec-1' };
@@ -56,7 +58,7 @@ export async function startEventFixture(): Promise<EventFixture> {
   const bus = new LocalBrokerMessageBus(broker);
   const applications = new CosmosApplicationRepository({ database: cosmos.database });
   const clock = testClock();
-  const timeline = createTimelineModule(cosmos.database);
+  const timeline = createTimelineModule(cosmos.database, testChainSigner);
   const events = createEventsModule(cosmos.database, clock, { applications, timeline: timeline.appender });
   const fixture: EventFixture = {
     temp,
@@ -76,12 +78,12 @@ export async function startEventFixture(): Promise<EventFixture> {
       );
       document = addStage(document, { type: 'assignment', visibleToCandidate: options.visibleToCandidate ?? true, data: { instructions: 'Build it' } }, recruiter, now, `${applicationId}-st-1`).application;
       if (options.submitted) document = applyStageAction(document, `${applicationId}-st-1`, 'submit', candidate, now, submission).application;
-      return applications.create(document);
+      return applications.create(signChain(document, 0, testChainSigner));
     },
     async mutate(applicationId, change) {
       const stored = await applications.get(applicationId);
       if (!stored) throw new Error(`no application ${applicationId}`);
-      const result = await applications.replace(change(stored.document), stored.etag);
+      const result = await applications.replace(signChain(change(stored.document), stored.document.eventSeq, testChainSigner), stored.etag);
       if (result === 'conflict') throw new Error('unexpected conflict in the test');
       return result;
     },

@@ -4,6 +4,7 @@ import { publishOutbox } from '../../../shared/events/use-cases/publish-outbox.t
 import { notificationMessageSchema } from '../../../shared/events/api/notification-message.schema.ts';
 import { applyStageAction } from '../../../shared/stages/domain/application.ts';
 import type { ApplicationRepository } from '../../../shared/stages/ports/application-repository.port.ts';
+import { testChainSigner } from '../../support/test-chain-signer.ts';
 import { verifyApplicationTimeline } from '../../../shared/timeline/use-cases/verify-timeline.ts';
 import type { TimelineEntry } from '../../../shared/timeline/domain/timeline-entry.ts';
 import { allDocuments } from '../../local/cosmos-support/cosmos-fixtures.ts';
@@ -76,12 +77,14 @@ describe('publishOutbox against the embedded Cosmos DB server and the broker', (
       ['app-1:1', 1, 'stage.created'],
       ['app-1:2', 2, 'stage.transitioned'],
     ]);
-    expect(entries[1]!.event).toEqual(stored.document.outbox[1]);
+    const { chain, ...committed } = stored.document.outbox[1]!;
+    expect(entries[1]!.event).toEqual(committed);
+    expect([entries[1]!.prevHash, entries[1]!.hash, entries[1]!.mac]).toEqual([chain!.prevHash, chain!.hash, chain!.mac]);
 
     const after = await fx().applications.get('app-1');
     expect(after!.document.outbox).toEqual([]);
     expect(after!.document.eventSeq).toBe(2);
-    expect(await verifyApplicationTimeline({ timeline: fx().timeline.store }, after!.document)).toEqual({ valid: true, entries: 2 });
+    expect(await verifyApplicationTimeline({ timeline: fx().timeline.store, signer: testChainSigner }, after!.document)).toEqual({ valid: true, anchored: true, entries: 2 });
   });
 
   it('keeps events committed while it published, and trims after losing the replace race', async () => {
@@ -141,7 +144,7 @@ describe('publishOutbox against the embedded Cosmos DB server and the broker', (
     expect(results.map((result) => result.trimmed).reduce((a, b) => a + b)).toBe(2);
     const after = (await fx().applications.get('app-4'))!.document;
     expect(after.outbox).toEqual([]);
-    expect(await verifyApplicationTimeline({ timeline: fx().timeline.store }, after)).toEqual({ valid: true, entries: 2 });
+    expect(await verifyApplicationTimeline({ timeline: fx().timeline.store, signer: testChainSigner }, after)).toEqual({ valid: true, anchored: true, entries: 2 });
     expect((await fx().peekAll('notifications')).map((message) => message.messageId)).toEqual(['app-4:1', 'app-4:2']);
   });
 

@@ -15,6 +15,8 @@ const local: Settings = {
   AUTH_JWKS_FILE: '/tmp/jwks.json',
   ENCRYPTION_KEYS: JSON.stringify({ 'local-1': Buffer.alloc(32, 1).toString('base64') }),
   ENCRYPTION_KEY_ID: 'local-1',
+  TIMELINE_SIGNING_KEYS: JSON.stringify({ 'sig-1': Buffer.alloc(32, 2).toString('base64') }),
+  TIMELINE_SIGNING_KEY_ID: 'sig-1',
 };
 
 const azure: Settings = azureSettings;
@@ -64,6 +66,8 @@ describe('loadConfig', () => {
         'ENCRYPTION_KEYS',
         'ENCRYPTION_KEY_ID',
         'ServiceBusConnection__fullyQualifiedNamespace',
+        'TIMELINE_SIGNING_KEYS',
+        'TIMELINE_SIGNING_KEY_ID',
       ].sort(),
     );
     for (const expected of Object.values(issues)) expect(expected).toMatch(/^missing: /);
@@ -106,6 +110,6 @@ describe('loadConfig', () => {
   });
 
   it('names every bad key in the error message', () => {
-    expect(() => loadConfig({})).toThrow(/Invalid configuration \(9 settings\):\n  - CosmosConnection__accountEndpoint: missing/);
+    expect(() => loadConfig({})).toThrow(/Invalid configuration \(11 settings\):\n  - CosmosConnection__accountEndpoint: missing/);
   });
 });

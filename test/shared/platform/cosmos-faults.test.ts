@@ -12,7 +12,7 @@ import { CosmosApplicationRepository } from '../../../shared/stages/adapters/cos
 import { addStage, applyStageAction, newApplication } from '../../../shared/stages/domain/application.ts';
 import type { ApplicationDocument } from '../../../shared/stages/domain/application.schema.ts';
 import { CosmosTimelineStore } from '../../../shared/timeline/adapters/cosmos-timeline-store.adapter.ts';
-import { chainEntry } from '../../../shared/timeline/domain/timeline-entry.ts';
+import { entryOf } from '../../../shared/timeline/domain/timeline-entry.ts';
 import { allDocuments, startLocalCosmos, tempDirectory, type LocalCosmos } from '../../local/cosmos-support/cosmos-fixtures.ts';
 import { useResource } from '../../support/use-resource.ts';
 
@@ -57,7 +57,7 @@ async function startWorld() {
     },
   };
   const stored = await world.applications.create(application('app-1'));
-  await world.timeline.appendIfAbsent(chainEntry(stored.document.outbox[0]!, undefined, NOW));
+  await world.timeline.appendIfAbsent(entryOf(stored.document.outbox[0]!, NOW));
   await world.stageSla.save(slaRecord('app-1-st-1'), undefined);
   await world.callbackRuns.record({ applicationId: 'app-1', eventId: 'app-1:1', callback: 'stage-sla-watcher', status: 'succeeded', attempt: 1, updatedAt: NOW });
   return world;
@@ -128,8 +128,7 @@ const cases: readonly Case[] = [
     operation: 'create',
     arrange: async (w) => {
       const stored = (await w.applications.get('app-1'))!;
-      const first = (await w.timeline.get('app-1', 1))!;
-      return () => w.timeline.appendIfAbsent(chainEntry(stored.document.outbox[1]!, first, NOW));
+      return () => w.timeline.appendIfAbsent(entryOf(stored.document.outbox[1]!, NOW));
     },
   },
   { name: 'timeline page', container: 'timeline', operation: 'query', arrange: (w) => now(() => w.timeline.page('app-1', { afterSeq: 0, limit: 10 })) },

@@ -7,6 +7,7 @@ import { CosmosApplicationRepository } from '../../../shared/stages/adapters/cos
 import type { StoredApplication } from '../../../shared/stages/ports/application-repository.port.ts';
 import { ApplicationMutator } from '../../../shared/stages/use-cases/application-mutator.ts';
 import { systemClock } from '../../../shared/platform/clock.ts';
+import { testChainSigner } from '../../support/test-chain-signer.ts';
 import { domainErrorOf, recruiter, startStageServiceWorld, type StageServiceWorld } from '../../support/stage-service-fixtures.ts';
 
 describe('runBatch', () => {
@@ -81,7 +82,7 @@ describe('runBatch', () => {
     const ids = Array.from({ length: 12 }, (_, i) => `e-${i}`);
     for (const id of ids) await world.service.createApplication(recruiter(), { id, jobId: 'job-4', candidateId: 'cand-e' });
     const repository = new SlowReads({ database: world.cosmos.database });
-    const deps = { ...world.deps, applications: repository, mutator: new ApplicationMutator({ repository, flags: world.gate, clock: systemClock }) };
+    const deps = { ...world.deps, applications: repository, mutator: new ApplicationMutator({ repository, flags: world.gate, clock: systemClock, signer: testChainSigner }) };
     const result = await runBatch(deps, recruiter(), { operation: 'create_stage', applicationIds: ids, stage: { type: 'offer_accepted', data: {} } }, { concurrency: 3 });
     expect(result.succeeded).toBe(12);
     expect(peak).toBe(3);

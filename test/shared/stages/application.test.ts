@@ -30,7 +30,7 @@ describe('newApplication', () => {
     );
     expect(app).toEqual({
       id: 'app-1', applicationId: 'app-1', tenantId: 'acme', jobId: 'job-1', candidateId: 'cand-1', recruiterIds: ['rec-1'],
-      legacyStatus: 'screening', stages: [], outbox: [], eventSeq: 0, createdAt: T0, updatedAt: T0,
+      legacyStatus: 'screening', stages: [], outbox: [], eventSeq: 0, chainHead: { seq: 0, hash: '0'.repeat(64) }, createdAt: T0, updatedAt: T0,
     });
     expect(applicationDocumentSchema.safeParse(app).success).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../shared/timeline/domain/canonical-json.ts';
+import { canonicalJson } from '../../../shared/platform/canonical-json.ts';
 import { GENESIS_HASH, hashOf } from '../../../shared/timeline/domain/timeline-entry.ts';
 
 describe('canonical JSON', () => {
@@ -26,11 +26,11 @@ describe('canonical JSON', () => {
     expect(canonicalJson({ b: 1, B: 2, a: 3, '€': 4, '1': 5 })).toBe('{"1":5,"B":2,"a":3,"b":1,"€":4}');
   });
 
-  it('hashes an entry as SHA-256 over its canonical JSON without the hash field', () => {
-    const unsealed = { seq: 1, prevHash: GENESIS_HASH, id: 'app:1', applicationId: 'app', recordedAt: '2025-01-01T00:00:00.000Z', event: { b: 2, a: 1 } };
-    const expectedText = `{"applicationId":"app","event":{"a":1,"b":2},"id":"app:1","prevHash":"${GENESIS_HASH}","recordedAt":"2025-01-01T00:00:00.000Z","seq":1}`;
+  it('hashes an entry as SHA-256 over the canonical JSON of id, applicationId, seq, prevHash and the event (no recordedAt, no chain fields)', () => {
+    const event = { seq: 1, id: 'app:1', applicationId: 'app', b: 2, a: 1 };
+    const expectedText = `{"applicationId":"app","event":{"a":1,"applicationId":"app","b":2,"id":"app:1","seq":1},"id":"app:1","prevHash":"${GENESIS_HASH}","seq":1}`;
     const expected = createHash('sha256').update(expectedText, 'utf8').digest('hex');
-    expect(hashOf(unsealed as never)).toBe(expected);
-    expect(hashOf({ ...unsealed, hash: 'ignored' } as never)).toBe(expected);
+    expect(hashOf({ event: event as never, prevHash: GENESIS_HASH })).toBe(expected);
+    expect(hashOf({ event: { ...event, chain: { prevHash: 'x', hash: 'y' } } as never, prevHash: GENESIS_HASH })).toBe(expected);
   });
 });

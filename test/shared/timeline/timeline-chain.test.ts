@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../../shared/stages/domain/application.schema.ts';
-import { chainEntry, GENESIS_HASH, hashOf, type TimelineEntry } from '../../../shared/timeline/domain/timeline-entry.ts';
-import { verifyChain } from '../../../shared/timeline/domain/verify-timeline-chain.ts';
+import { eventHash } from '../../../shared/stages/domain/event-chain.ts';
+import { entryOf, GENESIS_HASH, hashOf, type TimelineEntry } from '../../../shared/timeline/domain/timeline-entry.ts';
+import { walkChain } from '../../../shared/timeline/domain/verify-timeline-chain.ts';
+import { foreignChainSigner, testChainSigner } from '../../support/test-chain-signer.ts';
 
 const APP = 'app-1';
 
@@ -23,58 +25,87 @@ function event(seq: number, overrides: Partial<OutboxEvent> = {}): OutboxEvent {
   };
 }
 
-function chain(length: number): TimelineEntry[] {
+/** Events as the aggregate commits them (linked) and the mutation path signs them, turned into entries. */
+function chain(length: number, signer = testChainSigner): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
-  for (let seq = 1; seq <= length; seq += 1) entries.push(chainEntry(event(seq), entries.at(-1), `2025-02-0${seq}T00:00:00.000Z`));
+  let prevHash = GENESIS_HASH;
+  for (let seq = 1; seq <= length; seq += 1) {
+    const unlinked = event(seq);
+    const hash = eventHash(unlinked, prevHash);
+    entries.push(entryOf({ ...unlinked, chain: { prevHash, hash, ...signer.sign(APP, seq, hash) } }, `2025-02-0${seq}T00:00:00.000Z`));
+    prevHash = hash;
+  }
   return entries;
 }
 
+/** An attacker with write access to the database but not the key: re-hashes everything after a change. */
+function rehashedFrom(entries: TimelineEntry[], change: (entry: TimelineEntry) => TimelineEntry): TimelineEntry[] {
+  let prevHash = GENESIS_HASH;
+  return entries.map((entry) => {
+    const changed = change(entry);
+    const rewritten = { ...changed, prevHash, hash: hashOf({ event: changed.event, prevHash }) };
+    prevHash = rewritten.hash;
+    return rewritten;
+  });
+}
+
 describe('timeline hash chain', () => {
-  it('chains each entry to the previous one, starting from the genesis hash', async () => {
+  it('chains each entry to the previous one from the genesis hash, each link signed', async () => {
     const entries = chain(3);
     expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3]);
     expect(entries[0]!.prevHash).toBe(GENESIS_HASH);
     expect(entries[1]!.prevHash).toBe(entries[0]!.hash);
     expect(entries[2]!.prevHash).toBe(entries[1]!.hash);
+    expect(entries.every((entry) => typeof entry.mac === 'string' && entry.kid === 'test-sig')).toBe(true);
     expect(new Set(entries.map((entry) => entry.hash)).size).toBe(3);
-    expect(await verifyChain(APP, entries)).toEqual({ valid: true, entries: 3 });
-    expect(await verifyChain(APP, [])).toEqual({ valid: true, entries: 0 });
+    expect(await walkChain(APP, entries, testChainSigner)).toEqual({ entries: 3, lastHash: entries[2]!.hash });
+    expect(await walkChain(APP, [], testChainSigner)).toEqual({ entries: 0, lastHash: '' });
   });
 
-  it('refuses to chain an event to anything but its predecessor', () => {
+  it('keeps the chain out of recordedAt: the hash is fixed at commit time, before any publisher runs', () => {
+    const [entry] = chain(1);
+    expect(entryOf({ ...event(1), chain: { prevHash: entry!.prevHash, hash: entry!.hash } }, '2030-01-01T00:00:00.000Z').hash).toBe(entry!.hash);
+  });
+
+  it('links an event committed before chains were kept to its stored predecessor, and to nothing else', () => {
     const [first] = chain(1);
-    expect(() => chainEntry(event(3), first, '2025-02-01T00:00:00.000Z')).toThrow(/seq 2/);
-    expect(() => chainEntry(event(2), undefined, '2025-02-01T00:00:00.000Z')).toThrow(/seq 1/);
+    expect(entryOf(event(2), '2025-02-02T00:00:00.000Z', first).prevHash).toBe(first!.hash);
+    expect(() => entryOf(event(3), '2025-02-01T00:00:00.000Z', first)).toThrow(/seq 2/);
+    expect(() => entryOf(event(2), '2025-02-01T00:00:00.000Z')).toThrow(/seq 1/);
   });
 
   it('reports the seq of an entry whose event was changed', async () => {
     const entries = chain(4);
     const tampered = entries.map((entry) => (entry.seq === 2 ? { ...entry, event: { ...entry.event, stageStatus: 'completed' as const } } : entry));
-    expect(await verifyChain(APP, tampered)).toEqual({ valid: false, entries: 4, firstBrokenSeq: 2 });
+    expect(await walkChain(APP, tampered, testChainSigner)).toMatchObject({ entries: 4, firstBrokenSeq: 2 });
   });
 
-  it('reports the next seq when a changed entry was re-hashed to hide the change', async () => {
+  it('reports the first rewritten entry even when every later entry was re-hashed to match (the signatures do not follow)', async () => {
     const entries = chain(4);
-    const rewritten = { ...entries[1]!, event: { ...entries[1]!.event, actor: { role: 'admin' as const, id: 'mallory' } } };
-    const resealed = { ...rewritten, hash: hashOf(rewritten) };
-    const result = await verifyChain(APP, [entries[0]!, resealed, entries[2]!, entries[3]!]);
-    expect(result).toEqual({ valid: false, entries: 4, firstBrokenSeq: 3 });
+    const rewritten = rehashedFrom(entries, (entry) => (entry.seq === 1 ? { ...entry, event: { ...entry.event, actor: { role: 'admin' as const, id: 'mallory' } } } : entry));
+    expect(await walkChain(APP, rewritten, testChainSigner)).toMatchObject({ entries: 4, firstBrokenSeq: 1 });
+    // Signed again, but with a key that is not the ring's: still broken.
+    const forged = rewritten.map((entry) => ({ ...entry, ...foreignChainSigner.sign(APP, entry.seq, entry.hash) }));
+    expect(await walkChain(APP, forged, testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
+    // An unsigned entry does not verify either.
+    const { mac: _mac, ...unsigned } = entries[2]!;
+    expect(await walkChain(APP, [entries[0]!, entries[1]!, unsigned, entries[3]!], testChainSigner)).toMatchObject({ firstBrokenSeq: 3 });
   });
 
   it('reports a missing entry, a reordered chain and an entry of another application', async () => {
     const entries = chain(4);
-    expect(await verifyChain(APP, [entries[0]!, entries[1]!, entries[3]!])).toMatchObject({ valid: false, firstBrokenSeq: 3 });
-    expect(await verifyChain(APP, [entries[1]!, entries[0]!])).toMatchObject({ valid: false, firstBrokenSeq: 1 });
-    expect(await verifyChain('app-2', entries)).toMatchObject({ valid: false, firstBrokenSeq: 1 });
+    expect(await walkChain(APP, [entries[0]!, entries[1]!, entries[3]!], testChainSigner)).toMatchObject({ firstBrokenSeq: 3 });
+    expect(await walkChain(APP, [entries[1]!, entries[0]!], testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
+    expect(await walkChain('app-2', entries, testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
   });
 
-  it('reports an entry with a changed hash, recordedAt or an extra field', async () => {
+  it('reports an entry with a changed hash, a moved signature or an extra field in its event', async () => {
     const entries = chain(3);
     const withHash = entries.map((entry) => (entry.seq === 3 ? { ...entry, hash: 'f'.repeat(64) } : entry));
-    expect(await verifyChain(APP, withHash)).toMatchObject({ valid: false, firstBrokenSeq: 3 });
-    const withTime = entries.map((entry) => (entry.seq === 1 ? { ...entry, recordedAt: '2030-01-01T00:00:00.000Z' } : entry));
-    expect(await verifyChain(APP, withTime)).toMatchObject({ valid: false, firstBrokenSeq: 1 });
-    const withField = entries.map((entry) => (entry.seq === 2 ? { ...entry, note: 'added later' } : entry));
-    expect(await verifyChain(APP, withField)).toMatchObject({ valid: false, firstBrokenSeq: 2 });
+    expect(await walkChain(APP, withHash, testChainSigner)).toMatchObject({ firstBrokenSeq: 3 });
+    const swapped = entries.map((entry) => (entry.seq === 2 ? { ...entry, mac: entries[0]!.mac } : entry));
+    expect(await walkChain(APP, swapped, testChainSigner)).toMatchObject({ firstBrokenSeq: 2 });
+    const withField = entries.map((entry) => (entry.seq === 2 ? { ...entry, event: { ...entry.event, note: 'added later' } } : entry));
+    expect(await walkChain(APP, withField, testChainSigner)).toMatchObject({ firstBrokenSeq: 2 });
   });
 });

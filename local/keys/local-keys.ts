@@ -2,23 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The encryption settings the local host hands the app: keys made once per data folder. */
-export interface LocalEncryptionKeys {
-  /** `ENCRYPTION_KEYS`: JSON object of key id → base64 key. */
+/** One key ring the local host hands the app: JSON of key id → base64 key, and the current id. */
+export interface LocalKeyRing {
   readonly keys: string;
-  /** `ENCRYPTION_KEY_ID`. */
   readonly currentKeyId: string;
   readonly path: string;
 }
 
 /**
- * Keeps the local encryption keys in `<data>/keys/encryption.json` (mode 600), made on first
- * start and kept across `--reset` like the certificate and the token issuer's key, so data
- * encrypted before a restart still opens. In Azure the keys come from Key Vault instead.
+ * Keeps a local key ring in `<data>/keys/<name>.json` (mode 600), made on first start and kept
+ * across `--reset` like the certificate and the token issuer's key, so data protected before a
+ * restart still opens. In Azure the keys come from Key Vault instead.
  */
-export function ensureLocalEncryptionKeys(dataDir: string): LocalEncryptionKeys {
+export function ensureLocalKeyRing(dataDir: string, name: 'encryption' | 'timeline-signing'): LocalKeyRing {
   const dir = join(dataDir, 'keys');
-  const path = join(dir, 'encryption.json');
+  const path = join(dir, `${name}.json`);
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true });
     const id = `local-${new Date().toISOString().slice(0, 10)}`;
