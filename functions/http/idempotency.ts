@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import type { Principal } from '../../shared/auth/domain/principal.ts';
+import type { Caller } from './request-input.ts';
 import { DomainError } from '../../shared/platform/errors.ts';
 import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint, runIdempotent } from '../../shared/platform/idempotency/idempotency.ts';
 import { services } from '../app-services.ts';
@@ -15,14 +15,14 @@ export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 
 /**
- * Runs a POST at most once per `Idempotency-Key` (scoped to tenant + subject, 24 h). A replay
+ * Runs a POST at most once per `Idempotency-Key` (scoped to tenant + subject + the role acted in, 24 h), after the route's authorisation and validation ran as for any request. A replay
  * returns the first success with `idempotent-replayed: true`; the key with another method, path
  * or body is 422 `IDEMPOTENCY.KEY_REUSED`; while the first still runs, 409 `IDEMPOTENCY.IN_PROGRESS`.
  * Errors are not pinned: they changed nothing, so the key stays usable for a retry.
  */
-export async function withIdempotency(request: HttpRequest, principal: Principal | undefined, rawBody: string, run: () => Promise<RouteResult>): Promise<RouteResult> {
+export async function withIdempotency(request: HttpRequest, caller: Caller | undefined, rawBody: string, run: () => Promise<RouteResult>): Promise<RouteResult> {
   const key = request.headers.get(IDEMPOTENCY_KEY_HEADER);
-  if (key === null || principal === undefined || request.method.toUpperCase() !== 'POST') return run();
+  if (key === null || caller === undefined || request.method.toUpperCase() !== 'POST') return run();
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new DomainError('REQUEST.INVALID', {
       message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.',
@@ -33,8 +33,9 @@ export async function withIdempotency(request: HttpRequest, principal: Principal
   const { response, replayed } = await runIdempotent(
     services().stages.idempotency,
     {
-      tenantId: principal.tenantId,
-      subject: principal.subject,
+      tenantId: caller.access.tenantId,
+      subject: caller.principal.subject,
+      role: caller.access.actor.role,
       key,
       fingerprint: requestFingerprint(request.method, `${url.pathname}${url.search}`, rawBody),
       now: new Date().toISOString(),

@@ -50,7 +50,7 @@ export function registerRoute<D extends RouteDefinition>(definition: D, handler:
       const query = parseQuery(definition.query, request);
       const rawBody = definition.method === 'POST' ? await request.text() : '';
       const body = definition.body === undefined ? undefined : parseOrThrow(definition.body, parseJsonBody(rawBody, definition.emptyBody));
-      const result = await withIdempotency(request, caller?.principal, rawBody, () =>
+      const result = await withIdempotency(request, caller, rawBody, () =>
         run({ access: caller?.access, principal: caller?.principal as never, params, query, body, request }),
       );
       return toResponse(result);

@@ -11,8 +11,8 @@ describe('Idempotency-Key on POST routes', () => {
   });
   afterAll(() => api.stop());
 
-  const record = async (key: string, sub = 'rec-1') => {
-    const id = idempotencyRecordKey('acme', sub, key);
+  const record = async (key: string, sub = 'rec-1', role = 'recruiter') => {
+    const id = idempotencyRecordKey('acme', sub, role, key);
     return (await api.host.services.database.container('idempotency').item(id, id).read()).resource;
   };
 
@@ -106,5 +106,38 @@ describe('Idempotency-Key on POST routes', () => {
     expect(other.body.id).not.toBe(one.body.id);
     const bad = await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'c' }, headers: { 'idempotency-key': 'has space' } });
     expect(bad).toMatchObject({ status: 400, body: { code: 'REQUEST.INVALID', details: { issues: [{ path: 'Idempotency-Key' }] } } });
+  });
+
+  it('never replays a response to the same subject acting in another role, and authorises the replay like any request', async () => {
+    // One person holds a recruiter token and a candidate token with the same subject.
+    const asRecruiter = await api.as('recruiter', 'acme', 'dual-1');
+    const asCandidate = await api.as('candidate', 'acme', 'dual-1');
+    const app = (await api.call('/applications', { token: asRecruiter, json: { jobId: 'job-1', candidateId: 'dual-1' } })).body;
+    const stage = (
+      await api.call(`/applications/${app.id}/stages`, { token: asRecruiter, json: { type: 'assignment', internalNotes: 'Staff only: weak referee', data: { instructions: 'Build it' } } })
+    ).body.stage;
+    const headers = { 'idempotency-key': 'cancel-1' };
+    const path = `/applications/${app.id}/stages/${stage.id}/actions/cancel`;
+    const staffAnswer = await api.call(path, { token: asRecruiter, json: {}, headers });
+    expect(staffAnswer.status).toBe(200);
+    expect(JSON.stringify(staffAnswer.body)).toContain('weak referee');
+    const before = await api.settled(app.id);
+
+    // The same request, the same key, as the candidate: run as the candidate's own request (the lifecycle refuses it), never the staff answer replayed.
+    const replayAttempt = await api.call(path, { token: asCandidate, json: {}, headers });
+    expect(replayAttempt).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN' } });
+    expect(replayAttempt.headers.get('idempotent-replayed')).toBeNull();
+    expect(JSON.stringify(replayAttempt.body)).not.toContain('weak referee');
+    // A route the candidate's role may not call at all: refused before the key is looked at.
+    const create = await api.call(`/applications/${app.id}/stages`, { token: asCandidate, json: { type: 'offer_accepted', data: {} }, headers });
+    expect(create).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN', details: { operation: 'stages.createStage' } } });
+    // The staff record is keyed by the role it was made in; the candidate's failed attempt pinned nothing.
+    expect(await record('cancel-1', 'dual-1', 'recruiter')).toMatchObject({ state: 'completed' });
+    expect(await record('cancel-1', 'dual-1', 'candidate')).toBeUndefined();
+    // The recruiter's own retry still replays.
+    const retry = await api.call(path, { token: asRecruiter, json: {}, headers });
+    expect(retry).toMatchObject({ status: 200, body: staffAnswer.body });
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await api.raw(app.id)).toEqual(before);
   });
 });

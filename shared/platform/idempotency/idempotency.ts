@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.ts';
 import { DomainError } from '../errors.ts';
 
 /**
  * Idempotent requests (the `Idempotency-Key` convention). A key is scoped to the caller (tenant +
- * subject), so two callers never see each other's responses. The first request with a key takes
+ * subject + the role it acted in), so two callers never see each other's responses, and a
+ * response made for a recruiter is never replayed to the same person acting as a candidate. A
+ * replay is only reached after the request was authorised again (the route's permission) and
+ * validated, exactly like a first request. The first request with a key takes
  * a lease on a pending record (conditional create), runs, and pins its response; a repeat gets
  * that response back; the same key with a different request is refused; a repeat while the first
  * still runs is told so. Only successes are pinned: a request that failed changed nothing (every
@@ -36,6 +40,8 @@ export interface IdempotencyStore {
 export interface IdempotentRequest {
   readonly tenantId: string;
   readonly subject: string;
+  /** The role the caller acted in for this route (`Access.actor.role`). */
+  readonly role: string;
   /** The client's `Idempotency-Key`. */
   readonly key: string;
   /** What makes two requests "the same": see `requestFingerprint`. */
@@ -48,8 +54,8 @@ export const IDEMPOTENCY_TTL_SECONDS = 86_400;
 export const IDEMPOTENCY_LEASE_SECONDS = 60;
 
 /** The record's id: a hash, so any printable key is a valid Cosmos DB id and keys never collide across callers. */
-export function idempotencyRecordKey(tenantId: string, subject: string, key: string): string {
-  return createHash('sha256').update(JSON.stringify([tenantId, subject, key])).digest('hex');
+export function idempotencyRecordKey(tenantId: string, subject: string, role: string, key: string): string {
+  return createHash('sha256').update(JSON.stringify([tenantId, subject, role, key])).digest('hex');
 }
 
 /** Hash of method, path (with query) and body; a JSON body is compared by value, not by spelling. */
@@ -63,21 +69,12 @@ export function requestFingerprint(method: string, path: string, body: string): 
   return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonical}`).digest('hex');
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * Runs `run` at most once per (caller, key) within the records' lifetime. Its result must be
  * JSON; a throw releases the key and is rethrown.
  */
 export async function runIdempotent<T>(store: IdempotencyStore, request: IdempotentRequest, run: () => Promise<T>): Promise<{ response: T; replayed: boolean }> {
-  const recordKey = idempotencyRecordKey(request.tenantId, request.subject, request.key);
+  const recordKey = idempotencyRecordKey(request.tenantId, request.subject, request.role, request.key);
   const begun = await store.begin(recordKey, request.fingerprint, request.now);
   switch (begun.kind) {
     case 'replay':

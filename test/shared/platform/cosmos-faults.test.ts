@@ -82,7 +82,7 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 const now = async <T>(call: () => Promise<T>) => call;
 let keys = 0;
 /** A fresh idempotency record key (each case runs once per status). */
-const freshKey = (name: string) => idempotencyRecordKey('acme', 'rec-1', `${name}-${(keys += 1)}`);
+const freshKey = (name: string) => idempotencyRecordKey('acme', 'rec-1', 'recruiter', `${name}-${(keys += 1)}`);
 
 const cases: readonly Case[] = [
   { name: 'applications get', container: 'applications', operation: 'read', arrange: (w) => now(() => w.applications.get('app-1')) },
