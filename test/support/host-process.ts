@@ -15,7 +15,10 @@ export interface HostProcess {
   interrupt(): Promise<number | null>;
 }
 
-/** Runs `node local/main.ts` as a separate process on free ports and waits for its banner. */
+/**
+ * Runs `node local/main.ts` as a separate process on free ports and waits for its banner. It
+ * inherits NODE_OPTIONS, so it and its Azurite preload the loopback-only guard.
+ */
 export async function startHostProcess(dataDir: string, extraArgs: string[] = []): Promise<HostProcess> {
   const child = spawn(process.execPath, ['local/main.ts', '--port', '0', '--data-dir', dataDir, '--ephemeral-ports', ...extraArgs], {
     cwd: root,

@@ -2,6 +2,7 @@ import { Agent } from 'node:https';
 import { load, type AzureAppConfiguration, type AzureAppConfigurationOptions } from '@azure/app-configuration-provider';
 import type { TokenCredential } from '@azure/identity';
 import { ConfigurationMapFeatureFlagProvider } from '@microsoft/feature-management';
+import { systemTimers, type Timers } from '../../platform/timers.ts';
 import type { FeatureGate, FlagState } from '../ports/feature-gate.port.ts';
 import { evaluateFlag } from '../domain/evaluate-flag.ts';
 import { describeError, RefreshObserver } from './app-configuration-refresh-observer.ts';
@@ -13,13 +14,17 @@ export interface AppConfigurationFeatureGateConfig {
   readonly refreshIntervalMs: number;
   /** Per-call timeout; defaults to the refresh interval, at least 2 s. */
   readonly requestTimeoutMs?: number;
+  /** How long a start-up load may take before it fails with its reason; the gate then starts another. Defaults to 5 s. */
+  readonly startupTimeoutMs?: number;
   /** PEM certificate to trust for this endpoint only: the loopback fake's, in tests. Never set in Azure. */
   readonly caCertificate?: string;
+  /** The clock of the refresh cadence: the system timers unless a test drives its own. */
+  readonly timers?: Timers;
 }
 
 /** Key-values are not read from App Configuration; this narrow selector keeps unrelated ones (Key Vault references) from failing the load. */
 const KEY_VALUE_SELECTOR = 'Stageline:*';
-/** The provider's minimum; the gate's own timer sets the real cadence. */
+/** The provider's minimum, which it keeps by `Date.now()`; the gate's own timer sets the real cadence. */
 const PROVIDER_REFRESH_MS = 1000;
 /** A failed start-up load reports its reason after this long; the gate then starts another. */
 const STARTUP_TIMEOUT_MS = 5000;
@@ -35,6 +40,7 @@ export class AppConfigurationFeatureGate implements FeatureGate {
   readonly source: string;
   readonly #config: AppConfigurationFeatureGateConfig;
   readonly #requestTimeoutMs: number;
+  readonly #timers: Timers;
   readonly #agent: Agent;
   #provider: AzureAppConfiguration | undefined;
   #observer: RefreshObserver | undefined;
@@ -42,7 +48,7 @@ export class AppConfigurationFeatureGate implements FeatureGate {
   #transportFailure: string | undefined = 'App Configuration not loaded yet';
   #contentFailure: string | undefined;
   #roundStartedAt: number | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #cancelNextRound: (() => void) | undefined;
   #round: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -50,6 +56,7 @@ export class AppConfigurationFeatureGate implements FeatureGate {
     this.#config = config;
     this.source = config.endpoint;
     this.#requestTimeoutMs = config.requestTimeoutMs ?? Math.max(config.refreshIntervalMs, 2000);
+    this.#timers = config.timers ?? systemTimers;
     this.#agent = new Agent({ keepAlive: true, ...(config.caCertificate === undefined ? {} : { ca: config.caCertificate }) });
     void this.#run();
   }
@@ -63,14 +70,14 @@ export class AppConfigurationFeatureGate implements FeatureGate {
 
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#timer);
+    this.#cancelNextRound?.();
     // A refresh round is bounded by the request timeout; a start-up load is not awaited (its result is dropped).
     if (this.#provider) await this.#round;
     this.#agent.destroy();
   }
 
   #failure(): string | undefined {
-    const stalledMs = this.#roundStartedAt === undefined ? 0 : Date.now() - this.#roundStartedAt;
+    const stalledMs = this.#roundStartedAt === undefined ? 0 : this.#timers.now() - this.#roundStartedAt;
     if (stalledMs > this.#requestTimeoutMs * 2 + this.#config.refreshIntervalMs) return `App Configuration has not answered for ${Math.round(stalledMs / 1000)} s`;
     return this.#transportFailure ?? this.#contentFailure;
   }
@@ -80,8 +87,7 @@ export class AppConfigurationFeatureGate implements FeatureGate {
     this.#round = this.#provider ? this.#refresh(this.#provider) : this.#load();
     await this.#round;
     if (this.#closed) return;
-    this.#timer = setTimeout(() => void this.#run(), this.#config.refreshIntervalMs);
-    this.#timer.unref();
+    this.#cancelNextRound = this.#timers.schedule(() => this.#run(), this.#config.refreshIntervalMs);
   }
 
   async #load(): Promise<void> {
@@ -104,7 +110,7 @@ export class AppConfigurationFeatureGate implements FeatureGate {
     const observer = this.#observer!;
     observer.begin();
     this.#reloaded = false;
-    this.#roundStartedAt = Date.now();
+    this.#roundStartedAt = this.#timers.now();
     try {
       await provider.refresh();
     } catch (error) {
@@ -127,7 +133,7 @@ export class AppConfigurationFeatureGate implements FeatureGate {
     return {
       selectors: [{ keyFilter: KEY_VALUE_SELECTOR }],
       featureFlagOptions: { enabled: true, refresh: { enabled: true, refreshIntervalInMs: PROVIDER_REFRESH_MS } },
-      startupOptions: { timeoutInMs: STARTUP_TIMEOUT_MS },
+      startupOptions: { timeoutInMs: this.#config.startupTimeoutMs ?? STARTUP_TIMEOUT_MS },
       replicaDiscoveryEnabled: false,
       clientOptions: {
         agent: this.#agent,

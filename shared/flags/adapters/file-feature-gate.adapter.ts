@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigurationObjectFeatureFlagProvider } from '@microsoft/feature-management';
+import { systemTimers, type Timers } from '../../platform/timers.ts';
 import type { FeatureGate, FlagState } from '../ports/feature-gate.port.ts';
 import { evaluateFlag } from '../domain/evaluate-flag.ts';
 
@@ -8,6 +9,8 @@ export interface FileFeatureGateConfig {
   /** A JSON file in the `feature_management` schema App Configuration uses. */
   readonly path: string;
   readonly refreshIntervalMs: number;
+  /** The clock of the re-reads: the system timers unless a test drives its own. */
+  readonly timers?: Timers;
 }
 
 type Snapshot = { readonly kind: 'loaded'; readonly configuration: Record<string, unknown> } | { readonly kind: 'failed'; readonly reason: string };
@@ -23,7 +26,10 @@ const TORN_WRITE_PAUSE_MS = 50;
 export class FileFeatureGate implements FeatureGate {
   readonly source: string;
   readonly #path: string;
-  readonly #timer: NodeJS.Timeout;
+  readonly #refreshIntervalMs: number;
+  readonly #timers: Timers;
+  #cancelNextReload: () => void = () => undefined;
+  #closed = false;
   #snapshot: Snapshot = { kind: 'failed', reason: 'not loaded yet' };
   #text: string | undefined;
   #loading: Promise<void>;
@@ -31,10 +37,10 @@ export class FileFeatureGate implements FeatureGate {
   constructor(config: FileFeatureGateConfig) {
     this.#path = config.path;
     this.source = `file:${config.path}`;
+    this.#refreshIntervalMs = config.refreshIntervalMs;
+    this.#timers = config.timers ?? systemTimers;
     this.#loading = this.#reload();
-    // Reloads are chained: a slow read never overwrites a newer one.
-    this.#timer = setInterval(() => void (this.#loading = this.#loading.then(() => this.#reload())), config.refreshIntervalMs);
-    this.#timer.unref();
+    this.#scheduleReload();
   }
 
   async state(flag: string): Promise<FlagState> {
@@ -45,8 +51,19 @@ export class FileFeatureGate implements FeatureGate {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#closed = true;
+    this.#cancelNextReload();
     await this.#loading;
+  }
+
+  /** One re-read every interval, whatever each takes; they are chained, so a slow read never overwrites a newer one. */
+  #scheduleReload(): void {
+    this.#cancelNextReload = this.#timers.schedule(() => {
+      if (this.#closed) return undefined;
+      this.#scheduleReload();
+      this.#loading = this.#loading.then(() => this.#reload());
+      return this.#loading;
+    }, this.#refreshIntervalMs);
   }
 
   async #reload(): Promise<void> {

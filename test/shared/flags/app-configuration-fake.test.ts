@@ -1,8 +1,9 @@
 import { Agent, request } from 'node:https';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { load } from '@azure/app-configuration-provider';
 import { startAppConfigurationFake, type AppConfigurationFake } from '../../../local/fakes/app-configuration-fake.ts';
 import { staticTokenCredential } from '../../../local/fakes/app-configuration-credential.ts';
+import { ManualTimers } from '../../support/manual-timers.ts';
 
 const TOKEN = 'fake-test-token';
 const FF_CONTENT_TYPE = 'application/vnd.microsoft.appconfig.ff+json;charset=utf-8';
@@ -21,6 +22,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await fake.stop();
+  vi.restoreAllMocks();
 });
 
 /** A raw HTTPS call that trusts only the fake's certificate. */
@@ -213,6 +215,9 @@ describe('App Configuration fake: outages', () => {
 
 describe('App Configuration fake: with the real provider', () => {
   it('serves load() and refresh(): bearer token, paged lists, conditional re-checks, sync tokens echoed', async () => {
+    // The provider refreshes at most once per refresh interval, measured with Date.now(): a manual clock lets it pass at once.
+    const clock = new ManualTimers();
+    vi.spyOn(Date, 'now').mockImplementation(() => clock.now());
     for (const id of ['A', 'B', 'FEATURE_DYNAMIC_STAGES']) fake.setFeatureFlag(id, true);
     const agent = new Agent({ keepAlive: true, ca: fake.certificatePem });
     const provider = await load(fake.endpoint, staticTokenCredential(TOKEN), {
@@ -225,10 +230,10 @@ describe('App Configuration fake: with the real provider', () => {
       const loaded = provider.get<{ feature_flags: { id: string; enabled: boolean }[] }>('feature_management');
       expect(loaded?.feature_flags.map((f) => [f.id, f.enabled])).toEqual([['A', true], ['B', true], ['FEATURE_DYNAMIC_STAGES', true]]);
 
-      await new Promise((r) => setTimeout(r, 1100));
+      await clock.advance(1100);
       await provider.refresh(); // nothing changed: 304 on both pages
       fake.setFeatureFlag('FEATURE_DYNAMIC_STAGES', false);
-      await new Promise((r) => setTimeout(r, 1100));
+      await clock.advance(1100);
       await provider.refresh(); // changed: 200 on the second page, then a full reload
       const refreshed = provider.get<{ feature_flags: { id: string; enabled: boolean }[] }>('feature_management');
       expect(refreshed?.feature_flags.find((f) => f.id === 'FEATURE_DYNAMIC_STAGES')?.enabled).toBe(false);

@@ -1,17 +1,28 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppConfigurationFeatureGate } from '../../../shared/flags/adapters/app-configuration-feature-gate.adapter.ts';
 import { DYNAMIC_STAGES_FLAG, type FlagState } from '../../../shared/flags/ports/feature-gate.port.ts';
 import { startAppConfigurationFake, type AppConfigurationFake } from '../../../local/fakes/app-configuration-fake.ts';
 import { staticTokenCredential } from '../../../local/fakes/app-configuration-credential.ts';
+import { ManualTimers } from '../../support/manual-timers.ts';
 
 const TOKEN = 'gate-test-token';
 const INTERVAL_MS = 1000;
+/** Long enough for a refused call and the client's one retry, so a failed start-up load can name its cause. */
+const STARTUP_TIMEOUT_MS = 2000;
+/** The provider holds a failed `load()` back until this long after it began (its crash-loop guard), by `Date.now()`. */
+const PROVIDER_FAILURE_HOLD_MS = 5000;
 
 let fake: AppConfigurationFake;
 let gate: AppConfigurationFeatureGate | undefined;
+/** The gate's refresh cadence: the waits between rounds are skipped, the rounds talk to the fake in real time. */
+let timers: ManualTimers;
 beforeEach(async () => {
   // The provider logs every failed load and refresh with console.warn; the outages here are on purpose.
   vi.spyOn(console, 'warn').mockImplementation(() => {});
+  timers = new ManualTimers();
+  // The provider keeps its own minimum between refreshes, and its hold, by Date.now(): it reads the same clock.
+  vi.spyOn(Date, 'now').mockImplementation(() => timers.now());
   fake = await startAppConfigurationFake({ token: TOKEN });
 });
 afterEach(async () => {
@@ -21,38 +32,54 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
-function startGate(requestTimeoutMs?: number): AppConfigurationFeatureGate {
+function startGate(timeouts: { requestTimeoutMs?: number; startupTimeoutMs?: number } = {}): AppConfigurationFeatureGate {
   gate = new AppConfigurationFeatureGate({
     endpoint: fake.endpoint,
     credential: staticTokenCredential(TOKEN),
     refreshIntervalMs: INTERVAL_MS,
     caCertificate: fake.certificatePem,
-    ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+    timers,
+    ...timeouts,
   });
   return gate;
 }
 
-/** Polls until the flag reaches `status`; resolves with the state and how long it took. */
-async function waitForStatus(target: AppConfigurationFeatureGate, status: FlagState['status'], withinMs: number, flag = DYNAMIC_STAGES_FLAG) {
-  const started = Date.now();
-  let state = await target.state(flag);
-  while (state.status !== status) {
-    if (Date.now() - started > withinMs) throw new Error(`still ${JSON.stringify(state)} after ${withinMs} ms, expected ${status}`);
-    await sleep(50);
-    state = await target.state(flag);
-  }
-  return { state, elapsedMs: Date.now() - started };
+/**
+ * Lets `ms` pass. While the gate waits for its next round the clock skips ahead, running a round
+ * that falls due to its end; while it is busy with a start-up load, `ms` really pass.
+ */
+async function step(ms: number): Promise<void> {
+  if (timers.pending > 0) await timers.advance(ms);
+  else await sleep(ms);
 }
 
-/** Samples the state for a while and returns every status seen. */
+/** Lets time pass until the flag reaches `status`; resolves with the state and how long it took. */
+async function waitForStatus(target: AppConfigurationFeatureGate, status: FlagState['status'], withinMs: number, flag = DYNAMIC_STAGES_FLAG) {
+  const started = timers.now();
+  let state = await target.state(flag);
+  while (state.status !== status) {
+    if (timers.now() - started > withinMs) throw new Error(`still ${JSON.stringify(state)} after ${withinMs} ms, expected ${status}`);
+    await step(50);
+    state = await target.state(flag);
+  }
+  return { state, elapsedMs: timers.now() - started };
+}
+
+/** Samples the state while time passes and returns every status seen. */
 async function statusesDuring(target: AppConfigurationFeatureGate, ms: number): Promise<Set<string>> {
   const seen = new Set<string>();
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
+  const until = timers.now() + ms;
+  while (timers.now() < until) {
     seen.add((await target.state(DYNAMIC_STAGES_FLAG)).status);
-    await sleep(100);
+    await step(100);
   }
   return seen;
+}
+
+/** Skips the provider's hold of a failed start-up load: its 5 s since the load began pass at once. */
+async function skipProviderFailureHold(): Promise<void> {
+  await nextTurn(); // the provider has taken its start time
+  await timers.advance(PROVIDER_FAILURE_HOLD_MS);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,7 +109,7 @@ describe('App Configuration gate: loaded flags', () => {
     const target = startGate();
     await waitForStatus(target, 'on', 5000);
     const callsBefore = fake.calls.length;
-    await sleep(3 * INTERVAL_MS + 200);
+    await timers.advance(3 * INTERVAL_MS + 200);
     const quiet = fake.calls.slice(callsBefore);
     expect(quiet.length).toBeGreaterThanOrEqual(2);
     expect(quiet.length).toBeLessThanOrEqual(4);
@@ -100,7 +127,8 @@ describe('App Configuration gate: loaded flags', () => {
     await target.close();
     gate = undefined;
     const calls = fake.calls.length;
-    await sleep(2 * INTERVAL_MS + 200);
+    expect(timers.pending).toBe(0);
+    await timers.advance(2 * INTERVAL_MS + 200);
     expect(fake.calls.length).toBe(calls);
   });
 });
@@ -109,13 +137,14 @@ describe('App Configuration gate: server outages', () => {
   it('is unavailable while the server is down at start, with the reason, and on once it comes up', async () => {
     fake.setFeatureFlag(DYNAMIC_STAGES_FLAG, true);
     await fake.goDown({ kind: 'refuse' });
-    const target = startGate();
+    const target = startGate({ startupTimeoutMs: STARTUP_TIMEOUT_MS });
 
     const { state } = await waitForStatus(target, 'unavailable', 100);
     expect(state).toMatchObject({ status: 'unavailable' });
     // The provider gives up its start-up load after its timeout and the gate reports why.
-    const started = Date.now();
-    while (!JSON.stringify(await target.state(DYNAMIC_STAGES_FLAG)).includes('ECONNREFUSED') && Date.now() - started < 9000) await sleep(100);
+    await skipProviderFailureHold();
+    const started = timers.now();
+    while (!JSON.stringify(await target.state(DYNAMIC_STAGES_FLAG)).includes('ECONNREFUSED') && timers.now() - started < 9000) await step(100);
     expect(await target.state(DYNAMIC_STAGES_FLAG)).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('ECONNREFUSED') });
 
     await fake.comeBack();
@@ -140,7 +169,7 @@ describe('App Configuration gate: server outages', () => {
 
   it('treats 503 answers and a server that never answers as unavailable', async () => {
     fake.setFeatureFlag(DYNAMIC_STAGES_FLAG, true);
-    const target = startGate(800);
+    const target = startGate({ requestTimeoutMs: 800 });
     await waitForStatus(target, 'on', 5000);
 
     await fake.goDown({ kind: 'status', status: 503 });
@@ -185,8 +214,21 @@ describe('App Configuration gate: malformed flags', () => {
 
   it('is unavailable when the value is malformed at start', async () => {
     fake.setFeatureFlagValue(DYNAMIC_STAGES_FLAG, 'not json');
-    const target = startGate();
-    expect(await statusesDuring(target, 2 * INTERVAL_MS)).toEqual(new Set(['unavailable']));
+    // Nothing to retry here: the malformed answer arrives at once, so the load may give up sooner.
+    const target = startGate({ startupTimeoutMs: 500 });
+    await skipProviderFailureHold();
+    // Every status from the start until the start-up load has given up on the malformed flag.
+    const seen = new Set<string>();
+    let state = await target.state(DYNAMIC_STAGES_FLAG);
+    const started = timers.now();
+    while (!(state.status === 'unavailable' && state.reason.startsWith('App Configuration not loaded:')) && timers.now() - started < 9000) {
+      seen.add(state.status);
+      await step(100);
+      state = await target.state(DYNAMIC_STAGES_FLAG);
+    }
+    seen.add(state.status);
+    expect(seen).toEqual(new Set(['unavailable']));
+    expect(state).toMatchObject({ reason: expect.stringContaining('not loaded: The load operation failed') });
   });
 });
 
@@ -201,17 +243,19 @@ describe('App Configuration gate: flips under concurrent reads', () => {
     const readers = Array.from({ length: 8 }, async () => {
       while (reading) {
         answers.push(await target.state(DYNAMIC_STAGES_FLAG));
-        await sleep(5);
+        await nextTurn();
       }
     });
     let enabled = true;
     for (let flip = 0; flip < 9; flip += 1) {
       enabled = !enabled;
       fake.setFeatureFlag(DYNAMIC_STAGES_FLAG, enabled);
-      await sleep(370);
+      await timers.advance(370);
+      await sleep(10); // the readers read between rounds too
     }
     expect(enabled).toBe(false);
     await waitForStatus(target, 'off', 3 * INTERVAL_MS);
+    await sleep(20); // the readers read the settled state too
     reading = false;
     await Promise.all(readers);
 

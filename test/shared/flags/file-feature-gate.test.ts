@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileFeatureGate } from '../../../shared/flags/adapters/file-feature-gate.adapter.ts';
 import { DYNAMIC_STAGES_FLAG, type FlagState } from '../../../shared/flags/ports/feature-gate.port.ts';
+import { ManualTimers } from '../../support/manual-timers.ts';
 
 const INTERVAL_MS = 200;
 
 let dir: string;
 let path: string;
 let gate: FileFeatureGate | undefined;
+/** The gate's re-read cadence: the waits between re-reads are skipped, the reads are real. */
+let timers: ManualTimers;
 beforeEach(() => {
+  timers = new ManualTimers();
   dir = mkdtempSync(join(tmpdir(), 'stageline-flags-'));
   path = join(dir, 'flags.json');
 });
@@ -35,16 +39,17 @@ function writeFlags(text: string): void {
 }
 
 function startGate(): FileFeatureGate {
-  gate = new FileFeatureGate({ path, refreshIntervalMs: INTERVAL_MS });
+  gate = new FileFeatureGate({ path, refreshIntervalMs: INTERVAL_MS, timers });
   return gate;
 }
 
+/** Lets time pass in 20 ms steps (running each re-read that falls due) until the flag reaches `status`. */
 async function waitForStatus(target: FileFeatureGate, status: FlagState['status'], withinMs: number): Promise<FlagState> {
-  const started = Date.now();
+  const started = timers.now();
   let state = await target.state(DYNAMIC_STAGES_FLAG);
   while (state.status !== status) {
-    if (Date.now() - started > withinMs) throw new Error(`still ${JSON.stringify(state)} after ${withinMs} ms, expected ${status}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (timers.now() - started > withinMs) throw new Error(`still ${JSON.stringify(state)} after ${withinMs} ms, expected ${status}`);
+    await timers.advance(20);
     state = await target.state(DYNAMIC_STAGES_FLAG);
   }
   return state;
@@ -117,7 +122,8 @@ describe('file gate: edits without restart', () => {
     await target.close();
     gate = undefined;
     writeFlags(flagsDocument([flag(false)]));
-    await new Promise((resolve) => setTimeout(resolve, 2 * INTERVAL_MS));
+    expect(timers.pending).toBe(0);
+    await timers.advance(2 * INTERVAL_MS);
     expect(await target.state(DYNAMIC_STAGES_FLAG)).toEqual({ status: 'on' });
   });
 });
