@@ -3,6 +3,7 @@
  * settings so a bad one stops the load with one message listing every bad key. The Azure
  * Functions worker and the local host both load exactly this module.
  */
+import './setup.ts';
 import './health.ts';
 import './stages.ts';
 import './openapi.ts';

@@ -60,3 +60,14 @@ export async function signDevToken(dataDir: string, claims: DevTokenClaims): Pro
     .setExpirationTime(`${claims.expiresInSeconds ?? 8 * 3600}s`)
     .sign(key);
 }
+
+/**
+ * Signs any claim set with the development key (tests of the claim rules: wrong types, lengths,
+ * missing or extra claims). `iss` and `aud` are the development issuer's unless the claims say otherwise.
+ */
+export async function signDevClaims(dataDir: string, claims: Record<string, unknown>): Promise<string> {
+  await ensureDevIssuer(dataDir);
+  const jwk = JSON.parse(readFileSync(paths(dataDir).privateKey, 'utf8')) as JWK;
+  const key = await importJWK(jwk, 'ES256');
+  return new SignJWT({ iss: DEV_ISSUER, aud: DEV_AUDIENCE, ...claims }).setProtectedHeader({ alg: 'ES256', kid: KEY_ID, typ: 'JWT' }).sign(key);
+}

@@ -10,6 +10,7 @@ export const statusByKind: Record<ErrorKind, number> = {
   conflict: 409,
   unprocessable: 422,
   too_large: 413,
+  unsupported_media_type: 415,
   unavailable: 503,
   internal: 500,
 };

@@ -5,8 +5,8 @@ import type { Principal } from '../../shared/auth/domain/principal.ts';
 import { parseOrThrow } from '../../shared/platform/validation.ts';
 import { endpoint } from './endpoint.ts';
 import { withIdempotency, type RouteResult } from './idempotency.ts';
-import { authenticate, parseJsonBody, parseParams, parseQuery } from './request-input.ts';
-import type { RouteDefinition } from './route-definition.ts';
+import { authenticate, parseJsonBody, parseParams, parseQuery, readJsonBodyText } from './request-input.ts';
+import { DEFAULT_MAX_BODY_BYTES, type RouteDefinition } from './route-definition.ts';
 import { routeTable } from './routes/route-table.ts';
 
 export type { RouteResult } from './idempotency.ts';
@@ -31,8 +31,9 @@ export type RouteHandler<D extends RouteDefinition> =
 
 /**
  * Registers a route of the route table. Every request goes, in order: token (401) → the route's
- * operation in the permission table (403) → path, query, body validation (400, nothing read or
- * written) → `Idempotency-Key` (POST) → the handler (one use case) → JSON answer. Errors leave
+ * operation in the permission table (403) → path and query (400) → the body, read only now and
+ * at most the route's cap (413; a non-JSON content type 415) → body validation (400; nothing read
+ * or written so far) → `Idempotency-Key` (POST) → the handler (one use case) → JSON answer. Errors leave
  * as `{ code, message, details?, retry? }`.
  */
 export function registerRoute<D extends RouteDefinition>(definition: D, handler: RouteHandler<D>): void {
@@ -48,7 +49,7 @@ export function registerRoute<D extends RouteDefinition>(definition: D, handler:
       const caller = await authenticate(request, definition);
       const params = parseParams(definition.params, request);
       const query = parseQuery(definition.query, request);
-      const rawBody = definition.method === 'POST' ? await request.text() : '';
+      const rawBody = definition.method === 'POST' ? await readJsonBodyText(request, definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : '';
       const body = definition.body === undefined ? undefined : parseOrThrow(definition.body, parseJsonBody(rawBody, definition.emptyBody));
       const result = await withIdempotency(request, caller, rawBody, () =>
         run({ access: caller?.access, principal: caller?.principal as never, params, query, body, request }),

@@ -45,3 +45,46 @@ export function parseJsonBody(raw: string, emptyBody: RouteDefinition['emptyBody
     throw new DomainError('REQUEST.MALFORMED_JSON', { details: { reason: error instanceof Error ? error.message : String(error) } });
   }
 }
+
+/**
+ * The body of a JSON route, read with a cap: a declared `content-length` over `maxBytes` is 413
+ * before a byte is read, a body that grows past it stops being read there (413). A non-empty
+ * body must say `content-type: application/json` (or a `+json` type), else 415. Bytes that are
+ * not UTF-8 are `REQUEST.MALFORMED_JSON`.
+ */
+export async function readJsonBodyText(request: HttpRequest, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (reader !== undefined) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw bodyTooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  }
+  if (size > 0 && !isJsonMediaType(request.headers.get('content-type'))) {
+    throw new DomainError('REQUEST.UNSUPPORTED_MEDIA_TYPE', { details: { contentType: request.headers.get('content-type') ?? null } });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, size));
+  } catch {
+    throw new DomainError('REQUEST.MALFORMED_JSON', { details: { reason: 'The body is not UTF-8.' } });
+  }
+}
+
+function bodyTooLarge(maxBytes: number): DomainError {
+  return new DomainError('REQUEST.TOO_LARGE', { message: `This route reads at most ${maxBytes} bytes of body.`, details: { maxBytes } });
+}
+
+function isJsonMediaType(value: string | null): boolean {
+  const type = (value ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}

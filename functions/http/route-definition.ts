@@ -3,6 +3,9 @@ import type { ErrorCode } from '../../shared/platform/errors.ts';
 import { applicationPathSchema } from '../../shared/stages/api/application-requests.schema.ts';
 import type { Operation } from '../../shared/auth/domain/permissions.ts';
 
+/** The body a JSON route reads at most: far above any valid request, far below what would hurt. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
 /** One success answer of a route: status, what it means, and its body's schema. */
 export interface RouteResponse {
   readonly status: number;
@@ -37,6 +40,8 @@ export interface RouteDefinition<
   readonly body?: B;
   /** An empty body stands for `{}` (action payloads). */
   readonly emptyBody?: 'empty-object';
+  /** Largest body the route reads, in bytes (default `DEFAULT_MAX_BODY_BYTES`, 256 KB); more is 413 before it is read. */
+  readonly maxBodyBytes?: number;
   /** Whether dynamic-stage mutations behind this route are gated by `FEATURE_DYNAMIC_STAGES`. */
   readonly gated?: boolean;
   readonly responses: readonly RouteResponse[];
@@ -68,7 +73,11 @@ export function errorCodesOf(definition: RouteDefinition): ErrorCode[] {
     codes.add('AUTH.FORBIDDEN');
   }
   if (definition.params || definition.query || definition.body) codes.add('REQUEST.INVALID');
-  if (definition.body) codes.add('REQUEST.MALFORMED_JSON');
+  if (definition.body) {
+    codes.add('REQUEST.MALFORMED_JSON');
+    codes.add('REQUEST.TOO_LARGE');
+    codes.add('REQUEST.UNSUPPORTED_MEDIA_TYPE');
+  }
   if (definition.method === 'POST' && definition.access !== 'public') {
     codes.add('IDEMPOTENCY.KEY_REUSED');
     codes.add('IDEMPOTENCY.IN_PROGRESS');

@@ -37,6 +37,9 @@ export class CosmosPipeline {
     const { account, feed } = this.#options;
     if (isChangeFeedRequest(request)) return serveChangeFeed(account, feed, request);
     if (!isMutating(request)) return dispatch(account, request);
+    if (isItemWrite(request) && request.body.byteLength > MAX_ITEM_BYTES) {
+      return failure(request, 413, 'RequestEntityTooLarge', 'Message: {"Errors":["Request size is too large"]}');
+    }
     const result = this.#mutations.then(() => this.#mutate(request));
     this.#mutations = result.catch(() => undefined);
     return result;
@@ -105,6 +108,16 @@ export function requestListener(ready: Promise<CosmosPipeline>, log: (message: s
         });
     });
   };
+}
+
+/** Azure Cosmos DB's largest item (2 MB): a create, replace or upsert over it is 413 `RequestEntityTooLarge`. */
+export const MAX_ITEM_BYTES = 2 * 1024 * 1024;
+
+/** A document create/upsert (POST to …/docs) or replace (PUT to …/docs/{id}); not a batch, query or patch. */
+function isItemWrite(request: CosmosRequest): boolean {
+  if (request.method !== 'POST' && request.method !== 'PUT') return false;
+  if (request.headers['x-ms-cosmos-is-batch-request'] !== undefined) return false;
+  return /\/docs(\/[^/]+)?\/?$/.test(request.url.split('?')[0]!);
 }
 
 function failure(request: CosmosRequest, statusCode: number, code: string, message: string): CosmosResponse {

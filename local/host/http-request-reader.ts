@@ -1,39 +1,16 @@
 /**
- * Reads an incoming `node:http` request into the `HttpRequest` of `@azure/functions`, the way the
- * host hands it to the Node worker (non-streaming mode): the whole body as bytes, headers and
- * query as string maps (repeated query keys joined with `,` like ASP.NET's `StringValues`).
+ * Turns an incoming `node:http` request into the `HttpRequest` of `@azure/functions`, the way the
+ * host hands it to a Node worker with HTTP streaming on (`app.setup({ enableHttpStream: true })`,
+ * which the app sets): headers, query (repeated keys joined with `,` like ASP.NET's
+ * `StringValues`) and route params up front, the body as a stream the function reads when it
+ * wants to. A function can so refuse a request from its headers before any byte of the body
+ * is read. Past `maxBodyBytes` the stream fails, as the host's front end refuses bodies over
+ * its limit.
  */
+import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { HttpRequest } from '@azure/functions';
 import type { RouteParams } from './http-route.ts';
-
-export type BodyReadResult = { readonly kind: 'ok'; readonly bytes: Buffer } | { readonly kind: 'tooLarge' } | { readonly kind: 'aborted' };
-
-/** Collects the body; stops collecting (without consuming the rest) once it exceeds `maxBytes`. */
-export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<BodyReadResult> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve({ kind: 'tooLarge' });
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (result: BodyReadResult): void => {
-      if (settled) return;
-      settled = true;
-      req.off('data', onData);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > maxBytes) settle({ kind: 'tooLarge' });
-      else chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => settle({ kind: 'ok', bytes: Buffer.concat(chunks, size) }));
-    req.once('error', () => settle({ kind: 'aborted' }));
-    req.once('close', () => settle(req.complete ? { kind: 'ok', bytes: Buffer.concat(chunks, size) } : { kind: 'aborted' }));
-  });
-}
 
 /**
  * Discards what is left of a request body (so the client can read an early error response),
@@ -78,16 +55,36 @@ export interface IncomingRequestParts {
   readonly req: IncomingMessage;
   readonly url: URL;
   readonly params: RouteParams;
-  readonly body: Buffer;
+  /** The body stream fails past this many bytes (declared lengths over it never reach a function). */
+  readonly maxBodyBytes: number;
 }
 
-export function toFunctionsHttpRequest({ req, url, params, body }: IncomingRequestParts): HttpRequest {
-  return new HttpRequest({
-    method: req.method ?? 'GET',
-    url: url.href,
-    headers: headerMap(req),
-    query: queryMap(url.searchParams),
-    params,
-    body: { bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) },
-  });
+/** What the host learns about the body while the function reads it. */
+export interface StreamedBody {
+  /** The function read past the limit (its read failed): the answer is 413. */
+  tooLarge(): boolean;
+}
+
+export function toFunctionsHttpRequest({ req, url, params, maxBodyBytes }: IncomingRequestParts): { request: HttpRequest; body: StreamedBody } {
+  const method = req.method ?? 'GET';
+  let tooLarge = false;
+  let body: ReadableStream<Uint8Array> | undefined;
+  if (!/^(GET|HEAD)$/i.test(method)) {
+    let seen = 0;
+    const limit = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxBodyBytes) {
+          tooLarge = true;
+          controller.error(Object.assign(new Error(`The request body is over ${maxBodyBytes} bytes.`), { code: 'ERR_BODY_TOO_LARGE' }));
+          return;
+        }
+        controller.enqueue(chunk);
+      },
+    });
+    body = (Readable.toWeb(req) as ReadableStream<Uint8Array>).pipeThrough(limit);
+  }
+  const nativeRequest = new Request(url.href, { method, headers: headerMap(req), ...(body === undefined ? {} : { body, duplex: 'half' }) } as RequestInit);
+  const request = new HttpRequest({ method, url: url.href, nativeRequest, query: queryMap(url.searchParams), params } as ConstructorParameters<typeof HttpRequest>[0]);
+  return { request, body: { tooLarge: () => tooLarge } };
 }

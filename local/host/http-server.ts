@@ -13,11 +13,15 @@
  *     no template matches → 404; a template matches but no function there accepts the method →
  *     404 as well, like the real host (its method check is a route constraint, so no 405).
  *     HEAD and OPTIONS are ordinary methods here: served only by functions that list them.
- *  5. Body over `maxBodyBytes` (100 MB) → 413.
- *  6. The handler gets `HttpRequest` (body bytes, headers, query, route params as strings) and an
- *     `InvocationContext` (fresh invocation id, `triggerMetadata` undefined).
+ *  5. A declared body (`content-length`) over `maxBodyBytes` (100 MB) → 413 without invoking.
+ *  6. The handler gets `HttpRequest` (headers, query, route params as strings, the body as a
+ *     stream it reads when it wants: HTTP streaming, which the app enables) and an
+ *     `InvocationContext` (fresh invocation id, `triggerMetadata` undefined). A chunked body that
+ *     grows past the limit fails the function's read, and the answer is 413.
  *  7. Its result is written by `http-response-writer.ts`: nothing → 204; a throw or an invalid
- *     result → 500 with an empty body, the error logged with the invocation id.
+ *     result → 500 with an empty body, the error logged with the invocation id. A body the
+ *     function did not read is not read by the host either: the connection is closed after the
+ *     answer instead (an unauthenticated 90 MB upload costs the host nothing).
  * Error responses (404/413/414/500) have empty bodies, as the host's do.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -25,7 +29,7 @@ import { randomUUID } from 'node:crypto';
 import type { RegisteredFunction } from './function-registry.ts';
 import { applyCors, type HttpCorsOptions } from './http-cors.ts';
 import { consoleHostLog, createInvocationContext, describeError, type HostLog } from './http-invocation.ts';
-import { discardRequestBody, readRequestBody, toFunctionsHttpRequest } from './http-request-reader.ts';
+import { discardRequestBody, toFunctionsHttpRequest } from './http-request-reader.ts';
 import { writeEmpty, writeFunctionResult } from './http-response-writer.ts';
 import { createHttpRouteTable, type HttpRoute, type HttpRouteTable } from './http-route-table.ts';
 import type { RouteParams } from './http-route.ts';
@@ -73,13 +77,12 @@ export function createFunctionsHttpServer(options: FunctionsHttpServerOptions): 
     }
     if (lookup.kind !== 'matched') return respondEarly(req, res, 404);
 
-    const body = await readRequestBody(req, maxBodyBytes);
-    if (body.kind === 'aborted') return void res.destroy();
-    if (body.kind === 'tooLarge') {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBodyBytes) {
       log(`[http] ${method} ${url.pathname}: request body over ${maxBodyBytes} bytes → 413`);
       return respondEarly(req, res, 413);
     }
-    await invoke(lookup.route, lookup.params, req, res, url, body.bytes, log);
+    await invoke(lookup.route, lookup.params, req, res, url, maxBodyBytes, log);
   };
 
   const server = createServer({ maxHeaderSize: Math.max(16 * 1024, maxUrlBytes + 8 * 1024) }, (req, res) => {
@@ -113,7 +116,7 @@ async function invoke(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  body: Buffer,
+  maxBodyBytes: number,
   log: HostLog,
 ): Promise<void> {
   const { fn } = route;
@@ -126,8 +129,9 @@ async function invoke(
   };
 
   let request;
+  let body;
   try {
-    request = toFunctionsHttpRequest({ req, url, params, body });
+    ({ request, body } = toFunctionsHttpRequest({ req, url, params, maxBodyBytes }));
   } catch (error) {
     log(`[http] ${req.method} ${url.pathname}: request rejected before invoking '${fn.name}' → 400: ${describeError(error)}`);
     return writeEmpty(res, 400);
@@ -139,8 +143,15 @@ async function invoke(
     result = await fn.handler(request, createInvocationContext({ fn, log, invocationId }));
   } catch (error) {
     executed('Failed', error);
-    return writeEmpty(res, 500);
+    closeIfUnread(req, res);
+    return writeEmpty(res, body.tooLarge() ? 413 : 500);
   }
+  if (body.tooLarge()) {
+    executed('Failed', new Error(`request body over ${maxBodyBytes} bytes`));
+    closeIfUnread(req, res);
+    return writeEmpty(res, 413);
+  }
+  closeIfUnread(req, res);
   try {
     await writeFunctionResult(res, result);
     executed('Succeeded');
@@ -150,4 +161,15 @@ async function invoke(
     for (const name of res.getHeaderNames()) res.removeHeader(name);
     writeEmpty(res, 500);
   }
+}
+
+/**
+ * When the function answered without reading the whole body, the host does not read the rest:
+ * the answer says `connection: close` and the socket goes once it is sent.
+ */
+function closeIfUnread(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete || res.headersSent) return;
+  res.setHeader('connection', 'close');
+  const socket = req.socket;
+  res.once('finish', () => socket?.destroySoon());
 }

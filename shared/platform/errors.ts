@@ -10,12 +10,15 @@ export type ErrorKind =
   | 'conflict'
   | 'unprocessable'
   | 'too_large'
+  | 'unsupported_media_type'
   | 'unavailable'
   | 'internal';
 
 export const errorCatalogue = {
   'REQUEST.INVALID': { kind: 'invalid', message: 'The request is not valid.' },
   'REQUEST.MALFORMED_JSON': { kind: 'invalid', message: 'The request body is not valid JSON.' },
+  'REQUEST.TOO_LARGE': { kind: 'too_large', message: 'The request body is larger than this route accepts.' },
+  'REQUEST.UNSUPPORTED_MEDIA_TYPE': { kind: 'unsupported_media_type', message: 'This route takes a JSON body: send content-type: application/json.' },
   'ROUTE.NOT_FOUND': { kind: 'not_found', message: 'No such route.' },
   'AUTH.UNAUTHENTICATED': { kind: 'unauthenticated', message: 'A valid bearer token is required.' },
   'AUTH.FORBIDDEN': { kind: 'forbidden', message: 'Your role may not do this.' },

@@ -28,7 +28,8 @@ function registrations(entry: string, env: Record<string, string>): Array<{ name
 }
 
 describe('npm run build', () => {
-  it('emits JavaScript that registers exactly the functions the TypeScript sources register', () => {
+  // A full tsc build and two app loads: tens of seconds on a busy 2-core machine.
+  it('emits JavaScript that registers exactly the functions the TypeScript sources register', { timeout: 180_000 }, () => {
     execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root, stdio: 'pipe' });
     const built = registrations(resolve(outDir, 'functions/index.js'), azureSettings);
     const source = registrations(resolve(root, 'functions/index.ts'), azureSettings);

@@ -29,6 +29,25 @@ describe('local Cosmos DB server', () => {
     expect((await allDocuments(applications)).size).toBe(0);
   });
 
+  it('refuses an item over 2 MB with Azure\'s 413 RequestEntityTooLarge on create, replace and upsert, storing nothing', async () => {
+    const applications = cosmos.container('applications');
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    const refused = async (write: Promise<unknown>) => {
+      const error = await write.then(() => undefined, (e: unknown) => e as { code?: unknown; body?: { code?: string; message?: string } });
+      expect(error?.code).toBe(413);
+      expect(error?.body?.code).toBe('RequestEntityTooLarge');
+      expect(error?.body?.message).toContain('Request size is too large');
+    };
+    await refused(applications.items.create({ id: 'big-1', applicationId: 'app-big', blob: big }));
+    await refused(applications.items.upsert({ id: 'big-1', applicationId: 'app-big', blob: big }));
+    await applications.items.create({ id: 'big-2', applicationId: 'app-big', blob: 'small' });
+    await refused(applications.item('big-2', 'app-big').replace({ id: 'big-2', applicationId: 'app-big', blob: big }));
+    expect((await applications.item('big-1', 'app-big').read()).statusCode).toBe(404);
+    expect((await applications.item('big-2', 'app-big').read()).resource).toMatchObject({ blob: 'small' });
+    // Just under the limit is fine.
+    await applications.items.create({ id: 'big-3', applicationId: 'app-big', blob: 'y'.repeat(2 * 1024 * 1024 - 200) });
+  });
+
   it('answers queries with parameters, and a partition key narrows a query to that partition', async () => {
     const timeline = cosmos.container('timeline');
     for (const [id, applicationId, at] of [['t1', 'app-1', 3], ['t2', 'app-1', 1], ['t3', 'app-2', 2]] as const) {

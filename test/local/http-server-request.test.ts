@@ -31,7 +31,10 @@ function recorder(seen: Seen) {
 }
 
 /** Raw request, for what fetch cannot send (chunked bodies without length, odd methods). */
-function rawRequest(url: string, options: { method: string; headers?: Record<string, string>; chunks?: Buffer[] }): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function rawRequest(
+  url: string,
+  options: { method: string; headers?: Record<string, string>; chunks?: Buffer[]; keepOpen?: boolean },
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: options.method, headers: options.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -40,7 +43,8 @@ function rawRequest(url: string, options: { method: string; headers?: Record<str
     });
     req.on('error', reject);
     for (const chunk of options.chunks ?? []) req.write(chunk);
-    req.end();
+    // keepOpen: the body is never finished, as a client still uploading (the answer must not wait for it).
+    if (!options.keepOpen) req.end();
   });
 }
 
@@ -189,17 +193,44 @@ describe('HTTP server: what the handler receives', () => {
 });
 
 describe('HTTP server: limits and the extra handler', () => {
-  it('answers 413 for a body over the limit, declared or chunked, without invoking the function', async () => {
+  it('answers 413 for a declared body over the limit without invoking the function, and fails the read of a chunked one', async () => {
     let calls = 0;
-    running = await startServer({ functions: [httpFunction('upload', () => void (calls += 1))], maxBodyBytes: 1024 });
+    const reads: string[] = [];
+    running = await startServer({
+      functions: [
+        httpFunction('upload', async (request) => {
+          calls += 1;
+          try {
+            reads.push(`read ${(await (request as HttpRequest).arrayBuffer()).byteLength}`);
+          } catch (error) {
+            reads.push(`failed ${(error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? String(error)}`);
+            throw error;
+          }
+        }),
+      ],
+      maxBodyBytes: 1024,
+    });
     const declared = await fetch(`${running.baseUrl}/api/upload`, { method: 'POST', body: Buffer.alloc(2048, 1) });
     expect(declared.status).toBe(413);
+    expect(calls).toBe(0);
     const chunked = await rawRequest(`${running.baseUrl}/api/upload`, { method: 'POST', chunks: [Buffer.alloc(700, 1), Buffer.alloc(700, 2)] });
     expect(chunked.status).toBe(413);
-    expect(calls).toBe(0);
+    expect(reads).toEqual([expect.stringMatching(/^failed /)]);
     const fits = await fetch(`${running.baseUrl}/api/upload`, { method: 'POST', body: Buffer.alloc(1024, 1) });
     expect(fits.status).toBe(204);
+    expect(reads.at(-1)).toBe('read 1024');
+  });
+
+  it('hands the body as a stream: a function that answers from the headers leaves it unread, and the connection is closed', async () => {
+    let calls = 0;
+    running = await startServer({ functions: [httpFunction('refuse', () => ((calls += 1), { status: 401 }))] });
+    const big = Buffer.alloc(8 * 1024 * 1024, 7);
+    const started = performance.now();
+    const answer = await rawRequest(`${running.baseUrl}/api/refuse`, { method: 'POST', chunks: [big.subarray(0, 1024)], keepOpen: true });
+    expect(answer.status).toBe(401);
+    expect(answer.headers['connection']).toBe('close');
     expect(calls).toBe(1);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('answers 414 for a URL over the limit', async () => {

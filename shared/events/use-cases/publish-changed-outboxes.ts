@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { outboxEventSchema } from '../../stages/domain/application.schema.ts';
+import { UnreadableDocumentError } from '../../platform/cosmos/cosmos-failure.ts';
+import { reportUnreadable } from '../../platform/cosmos/unreadable-documents.ts';
 import { countPublished, countPublishFailure } from './outbox-metrics.ts';
 import { publishOutbox, type OutboxSnapshot, type PublishOutboxDeps } from './publish-outbox.ts';
 
@@ -30,7 +32,10 @@ export async function publishChangedOutboxes(deps: PublishOutboxDeps, documents:
       // The schema reads statuses as strings; the aggregate wrote them from its own status lists.
       if (parsed.data.outbox.length > 0) pending.push(parsed.data as OutboxSnapshot);
     } else {
-      unreadable.push({ id: idOf(document), reason: z.prettifyError(parsed.error) });
+      const id = idOf(document);
+      const reason = z.prettifyError(parsed.error);
+      unreadable.push({ id, reason });
+      reportUnreadable(new UnreadableDocumentError('applications', id, [reason]), 'outbox-publisher');
     }
   }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { legacyStatusSchema } from '../domain/legacy-status.ts';
 import { createDisqualifiedDataSchema } from '../domain/types/disqualified.schema.ts';
 import { createStageRequestSchema } from './create-stage-request.schema.ts';
-import { applicationIdSchema, idSchema } from '../domain/schema-primitives.ts';
+import { applicationIdSchema, freeTextSchema, idSchema } from '../domain/schema-primitives.ts';
 
 export { applicationIdSchema } from '../domain/schema-primitives.ts';
 import { stageActionSchema } from '../domain/stage-action.schema.ts';
@@ -68,7 +68,7 @@ export const batchBodySchema = z.discriminatedUnion('operation', [
     operation: z.literal('disqualify'),
     applicationIds: batchApplicationIdsSchema,
     disqualification: createDisqualifiedDataSchema,
-    title: z.string().trim().min(1).max(200).optional(),
+    title: freeTextSchema(200).optional(),
   }),
   z.strictObject({
     operation: z.literal('create_stage'),

@@ -4,7 +4,7 @@ import { createDisqualifiedDataSchema } from './types/disqualified.schema.ts';
 import { createLiveInterviewDataSchema } from './types/live-interview.schema.ts';
 import { createOfferAcceptedDataSchema } from './types/offer-accepted.schema.ts';
 import { createOfferDataSchema } from './types/offer.schema.ts';
-import { internalNotesSchema } from './schema-primitives.ts';
+import { freeTextSchema, internalNotesSchema } from './schema-primitives.ts';
 import type { StageType } from './stage.model.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { StageType } from './stage.model.ts';
  * `visibleToCandidate` defaults to true; `internalNotes` is recruiter-only.
  */
 const commonCreateShape = {
-  title: z.string().trim().min(1).max(200).optional(),
+  title: freeTextSchema(200).optional(),
   visibleToCandidate: z.boolean().default(true),
   internalNotes: internalNotesSchema.optional(),
 };

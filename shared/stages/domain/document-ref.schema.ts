@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeTextSchema } from './schema-primitives.ts';
 
 /** Largest document the platform accepts (bytes); the documents module enforces it at upload. */
 export const maxDocumentBytes = 5 * 1024 * 1024;
@@ -26,7 +27,7 @@ export type DocumentRef = z.infer<typeof documentRefSchema>;
 export const linkRefSchema = z.strictObject({
   url: z.url({ protocol: /^https$/ }).max(2048),
   /** Optional label shown instead of the raw URL. */
-  title: z.string().min(1).max(200).optional(),
+  title: freeTextSchema(200).optional(),
 });
 export type LinkRef = z.infer<typeof linkRefSchema>;
 

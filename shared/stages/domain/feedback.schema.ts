@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTimeSchema, idSchema } from './schema-primitives.ts';
+import { freeTextSchema, idSchema, isoDateTimeSchema } from './schema-primitives.ts';
 
 export const recommendations = ['strong_no', 'no', 'mixed', 'yes', 'strong_yes'] as const;
 export type Recommendation = (typeof recommendations)[number];
@@ -12,7 +12,7 @@ export const feedbackInputSchema = z.strictObject({
   /** Overall rating, integer 1 (poor) … 5 (excellent). */
   rating: z.number().int().min(1).max(5),
   recommendation: z.enum(recommendations),
-  notes: z.string().trim().max(5000).optional(),
+  notes: freeTextSchema(5000, 0).optional(),
 });
 export type FeedbackInput = z.input<typeof feedbackInputSchema>;
 

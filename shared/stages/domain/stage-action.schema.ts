@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { documentRefSchema, linkRefSchema } from './document-ref.schema.ts';
-import { idSchema, reasonSchema } from './schema-primitives.ts';
+import { freeTextSchema, idSchema, reasonSchema } from './schema-primitives.ts';
 
 /** Every action any stage type knows. Which apply to which type and status is the lifecycle's business. */
 export const stageActions = [
@@ -51,7 +51,7 @@ export const actionPayloadSchemas = {
   cancel: optionalReason,
   /** A link; uploaded artifacts are attached by the documents capability after its content gate. */
   add_artifact: z.strictObject({ artifact: linkRefSchema }),
-  submit: z.strictObject({ submission: documentRefSchema, note: z.string().trim().min(1).max(2000).optional() }),
+  submit: z.strictObject({ submission: documentRefSchema, note: freeTextSchema(2000).optional() }),
   pass: empty,
   fail: empty,
   accept: empty,

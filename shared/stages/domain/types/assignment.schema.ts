@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorRefSchema } from '../../../auth/domain/actor.ts';
 import { artifactRefSchema, documentRefSchema } from '../document-ref.schema.ts';
-import { closureSchema, idSchema, isoDateTimeSchema } from '../schema-primitives.ts';
+import { closureSchema, freeTextSchema, idSchema, isoDateTimeSchema } from '../schema-primitives.ts';
 
 export const assignmentStatuses = ['awaiting_candidate', 'awaiting_recruiter', 'completed', 'cancelled'] as const;
 export type AssignmentStatus = (typeof assignmentStatuses)[number];
@@ -33,7 +33,7 @@ export type AssignmentData = z.infer<typeof assignmentDataSchema>;
 
 /** `data` of a create-stage body for `assignment`. `dueAt` must lie in the future. */
 export const createAssignmentDataSchema = z.strictObject({
-  instructions: z.string().trim().min(1).max(10_000),
+  instructions: freeTextSchema(10_000),
   dueAt: isoDateTimeSchema.optional(),
   artifacts: z.array(artifactRefSchema).max(maxAssignmentArtifacts).default([]),
   reviewerIds: z.array(idSchema).max(20).default([]),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeTextSchema } from '../schema-primitives.ts';
 
 export const disqualifiedStatuses = ['completed'] as const;
 export type DisqualifiedStatus = (typeof disqualifiedStatuses)[number];
@@ -16,7 +17,7 @@ export type DisqualifiedData = z.infer<typeof disqualifiedDataSchema>;
 
 /** `data` of a create-stage body for `disqualified`. */
 export const createDisqualifiedDataSchema = z.strictObject({
-  reason: z.string().trim().min(1).max(1000),
+  reason: freeTextSchema(1000),
   notifyCandidate: z.boolean(),
-  candidateMessage: z.string().trim().min(1).max(2000).optional(),
+  candidateMessage: freeTextSchema(2000).optional(),
 });

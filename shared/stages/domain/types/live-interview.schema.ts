@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorRefSchema } from '../../../auth/domain/actor.ts';
-import { closureSchema, idSchema, isoDateTimeSchema, reasonSchema } from '../schema-primitives.ts';
+import { closureSchema, freeTextSchema, idSchema, isoDateTimeSchema, reasonSchema } from '../schema-primitives.ts';
 
 export const liveInterviewStatuses = ['awaiting_candidate', 'scheduled', 'completed', 'cancelled'] as const;
 export type LiveInterviewStatus = (typeof liveInterviewStatuses)[number];
@@ -62,6 +62,6 @@ export const createLiveInterviewDataSchema = z.strictObject({
   interviewerIds: z.array(idSchema).max(20).default([]),
   durationMinutes: z.number().int().min(15).max(480).default(60),
   mode: z.enum(interviewModes).default('video'),
-  location: z.string().trim().min(1).max(500).optional(),
+  location: freeTextSchema(500).optional(),
   slotOptions: z.array(idSchema).min(1).max(50).optional(),
 });

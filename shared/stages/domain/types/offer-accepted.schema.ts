@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorRefSchema } from '../../../auth/domain/actor.ts';
 import { documentRefSchema } from '../document-ref.schema.ts';
-import { isoDateSchema, isoDateTimeSchema } from '../schema-primitives.ts';
+import { freeTextSchema, isoDateSchema, isoDateTimeSchema } from '../schema-primitives.ts';
 
 export const offerAcceptedStatuses = ['awaiting_candidate', 'completed'] as const;
 export type OfferAcceptedStatus = (typeof offerAcceptedStatuses)[number];
@@ -31,5 +31,5 @@ export type OfferAcceptedData = z.infer<typeof offerAcceptedDataSchema>;
 export const createOfferAcceptedDataSchema = z.strictObject({
   onboardingDocuments: z.array(documentRefSchema).max(maxOnboardingDocuments).default([]),
   startDate: isoDateSchema.optional(),
-  message: z.string().trim().min(1).max(5000).optional(),
+  message: freeTextSchema(5000).optional(),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorRefSchema } from '../../../auth/domain/actor.ts';
 import { documentRefSchema } from '../document-ref.schema.ts';
-import { isoDateSchema, isoDateTimeSchema, reasonSchema } from '../schema-primitives.ts';
+import { freeTextSchema, isoDateSchema, isoDateTimeSchema, reasonSchema } from '../schema-primitives.ts';
 
 export const offerStatuses = ['awaiting_candidate', 'accepted', 'declined', 'revoked', 'expired'] as const;
 export type OfferStatus = (typeof offerStatuses)[number];
@@ -43,5 +43,5 @@ export const createOfferDataSchema = z.strictObject({
   expiresAt: isoDateTimeSchema.optional(),
   salary: salarySchema.optional(),
   startDate: isoDateSchema.optional(),
-  message: z.string().trim().min(1).max(5000).optional(),
+  message: freeTextSchema(5000).optional(),
 });
