@@ -3,6 +3,7 @@ import { pathSegments } from './cosmos-effects.ts';
 import type { AccountModel, JsonObject } from './cosmos-library.ts';
 import { requestedPartition } from './cosmos-partition-scope.ts';
 import type { ChangeFeedLog, FeedChange } from './local-change-feed.ts';
+import { partitionValues } from './cosmos-partition-index.ts';
 
 const DEFAULT_PAGE_SIZE = 1000;
 
@@ -41,7 +42,7 @@ export function serveChangeFeed(account: AccountModel, feed: ChangeFeedLog, requ
       break;
     }
     scanned = change.lsn;
-    const doc = visibleDocument(collection.document(change.id, change.partitionKey).read(), change, partition, since);
+    const doc = visibleDocument(collection.document(change.id, change.partitionKey).read(), change, partition, since, collectionData);
     if (doc) documents.push(doc);
   }
   headers['etag'] = String(lastLsn);
@@ -50,9 +51,13 @@ export function serveChangeFeed(account: AccountModel, feed: ChangeFeedLog, requ
   return { statusCode: 200, headers, body: { _rid: collectionData['_rid'], Documents: documents, _count: documents.length } };
 }
 
-function visibleDocument(doc: JsonObject | undefined, change: FeedChange, partition: string | undefined, since: number): JsonObject | undefined {
+function visibleDocument(doc: JsonObject | undefined, change: FeedChange, partition: unknown[] | undefined, since: number, collection: JsonObject): JsonObject | undefined {
   if (!doc) return undefined;
-  if (partition !== undefined && JSON.stringify(change.partitionKey ?? null) !== partition) return undefined;
+  if (partition !== undefined) {
+    const paths = (collection['partitionKey'] as { paths?: string[] } | undefined)?.paths ?? ['/id'];
+    const values = partitionValues(paths, doc);
+    if (partition.some((value, index) => JSON.stringify(value ?? null) !== JSON.stringify(values[index] ?? null))) return undefined;
+  }
   if (Number.isFinite(since) && Number(doc['_ts']) * 1000 < since) return undefined;
   return { ...doc, _lsn: change.lsn };
 }

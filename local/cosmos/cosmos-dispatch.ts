@@ -31,6 +31,7 @@ const QUERY_METRICS =
  * `cosmos-package-fixes.ts` (atomic batches, container replace) and partition-scoped reads.
  */
 export async function dispatch(account: AccountModel, request: CosmosRequest): Promise<CosmosResponse> {
+  if (headerIsTrue(request.headers, 'x-ms-cosmos-is-query-plan-request')) return queryPlan(request);
   const req = toLibraryRequest(isBatch(request) ? withBatchPartitionKey(request) : request);
   const res = new ResponseRecorder();
   const matched = routeRequest(req);
@@ -93,4 +94,37 @@ class ResponseRecorder implements LibraryResponse {
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The SDK asks for a query plan before every query it cannot send to one partition, and only
+ * uses it when the plain query fails. The local account has one partition key range and runs
+ * ORDER BY, aggregates, TOP and DISTINCT itself, so the plan is always the same: one range, no
+ * client-side steps. Answered without running the query (the package would run it in full).
+ */
+function queryPlan(request: CosmosRequest): CosmosResponse {
+  return {
+    statusCode: 200,
+    headers: standardHeaders(request),
+    body: {
+      partitionedQueryExecutionInfoVersion: 2,
+      queryInfo: {
+        distinctType: 'None',
+        top: null,
+        offset: null,
+        limit: null,
+        orderBy: [],
+        orderByExpressions: [],
+        groupByExpressions: [],
+        groupByAliases: [],
+        aggregates: [],
+        groupByAliasToAggregateType: {},
+        rewrittenQuery: '',
+        hasSelectValue: false,
+        dCountInfo: null,
+        hasNonStreamingOrderBy: false,
+      },
+      queryRanges: [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }],
+    },
+  };
 }

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import { installPartitionIndex } from './cosmos-partition-index.ts';
+import { installLinearQueries } from './cosmos-query-linear.ts';
 
 /**
  * Typed bridge to the parts of `@vercel/cosmosdb-server` the local server is built from: its
@@ -51,6 +53,9 @@ export interface LibraryResponse {
 
 type Handler = (account: AccountModel, req: LibraryRequest, res: LibraryResponse, params: Record<string, string>) => unknown;
 type Route = (req: LibraryRequest) => [Record<string, string>, Handler] | undefined;
+
+installLinearQueries();
+installPartitionIndex();
 
 const require = createRequire(import.meta.url);
 const AccountClass = (require('@vercel/cosmosdb-server/lib/account') as { default: new (host: string, port: number) => AccountModel }).default;
