@@ -15,6 +15,7 @@ import { CosmosApplicationRepository } from './adapters/cosmos-application-repos
 import type { FeedbackInput } from './domain/feedback.schema.ts';
 import type { ApplicationRepository } from './ports/application-repository.port.ts';
 import type { LegacyStages } from './ports/legacy-stages.port.ts';
+import type { DocumentLinks } from './ports/document-links.port.ts';
 import type { VerifiedDocuments } from './ports/verified-documents.port.ts';
 import { ApplicationMutator } from './use-cases/application-mutator.ts';
 import { applyOwnedAction, applyStageAction } from './use-cases/apply-stage-action.ts';
@@ -54,6 +55,7 @@ export function bindStageUseCases(deps: StageDeps, batch: BatchOptions = {}): St
     mutator: deps.mutator,
     mutate: (access, applicationId, change) => deps.mutator.mutate(access, applicationId, change),
     visibleApplication: async (access, applicationId) => (await visibleApplication(deps.applications, access, applicationId)).document,
+    assertMutationsEnabled: () => deps.mutator.assertEnabled(),
   };
 }
 
@@ -79,6 +81,8 @@ export interface StagesModuleOptions {
   readonly clock: Clock;
   readonly legacy: LegacyStages;
   readonly documents?: VerifiedDocuments;
+  /** Read URLs for documents on the stages a read returns (the documents capability). */
+  readonly documentLinks?: DocumentLinks;
 }
 
 export function createStagesModule(options: StagesModuleOptions): StagesModule {
@@ -91,6 +95,7 @@ export function createStagesModule(options: StagesModuleOptions): StagesModule {
     mutator: new ApplicationMutator({ repository: applications, flags: options.flags, clock: options.clock }),
     legacy: options.legacy,
     documents: options.documents ?? noVerifiedDocuments,
+    ...(options.documentLinks === undefined ? {} : { documentLinks: options.documentLinks }),
     newId: randomUUID,
   };
   return {

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { ApplicationBoard } from '../ports/application-board.port.ts';
 import type { ApplicationRepository } from '../ports/application-repository.port.ts';
 import type { LegacyStages } from '../ports/legacy-stages.port.ts';
+import type { DocumentLinks } from '../ports/document-links.port.ts';
 import type { VerifiedDocuments } from '../ports/verified-documents.port.ts';
 import type { ApplicationMutator } from './application-mutator.ts';
 
@@ -15,6 +16,8 @@ export interface StageDeps {
   readonly mutator: ApplicationMutator;
   readonly legacy: LegacyStages;
   readonly documents: VerifiedDocuments;
+  /** Read URLs for the documents on the stages a read returns (none when absent). */
+  readonly documentLinks?: DocumentLinks;
   /** New application, stage and feedback ids. */
   readonly newId: () => string;
 }
