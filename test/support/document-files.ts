@@ -146,7 +146,7 @@ export function zip(entries: readonly ZipEntry[]): Buffer {
 
 const WORD_MAIN = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml';
 
-function docxParts(text: string): ZipEntry[] {
+export function docxParts(text: string): ZipEntry[] {
   return [
     {
       name: '[Content_Types].xml',

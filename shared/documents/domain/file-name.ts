@@ -36,9 +36,9 @@ const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
 export function sanitiseFileName(raw: string, contentType: AllowedContentType): string {
   const segments = raw.normalize('NFC').split(/[/\\]/);
   const cleaned = (segments[segments.length - 1] ?? '')
+    .replace(/\s+/gu, ' ')
     .replace(INVISIBLE, '')
-    .replace(RESERVED, '_')
-    .replace(/\s+/gu, ' ');
+    .replace(RESERVED, '_');
   const trimmed = trimEdges(cleaned);
   const dot = trimmed.lastIndexOf('.');
   const extension = dot > 0 ? trimmed.slice(dot + 1).toLowerCase() : '';
