@@ -318,6 +318,21 @@ describe('documents through the local host: each purpose end to end', () => {
     expect(await blobNames(documentsStorage(api).getContainerClient('quarantine'), `acme/${intent.uploadId}`)).toEqual([]);
   });
 
+  it('the OpenAPI document states the upload limits (size, types) and errors, so clients check them too', async () => {
+    const doc = (await api.call('/openapi.json')).body;
+    const create = doc.paths['/api/uploads'].post;
+    const body = create.requestBody.content['application/json'].schema;
+    expect(body.properties.sizeBytes).toMatchObject({ type: 'integer', maximum: 5 * 1024 * 1024 });
+    expect(body.properties.contentType.enum).toEqual(['application/pdf', 'application/msword', DOCX, 'image/png', 'image/jpeg']);
+    expect(body.properties.purpose.enum).toEqual(['assignment_artifact', 'assignment_submission', 'offer_letter', 'onboarding_document']);
+    const codes = (status: number, op = create) => op.responses[String(status)].content['application/json'].schema.allOf[1].properties.code.enum;
+    expect(codes(400)).toEqual(expect.arrayContaining(['UPLOAD.TOO_LARGE', 'UPLOAD.TYPE_NOT_ALLOWED', 'REQUEST.INVALID']));
+    expect(codes(503)).toEqual(expect.arrayContaining(['STORAGE.UNAVAILABLE']));
+    expect(create.responses['201'].content['application/json'].schema.properties.uploadUrl).toMatchObject({ type: 'string', format: 'uri' });
+    expect(codes(404, doc.paths['/api/uploads/{uploadId}'].get)).toContain('UPLOAD.NOT_FOUND');
+    expect(codes(409, doc.paths['/api/applications/{applicationId}/stages'].post)).toEqual(expect.arrayContaining(['DOCUMENT.NOT_FOUND', 'OFFER.LETTER_REQUIRED']));
+  });
+
   async function intentCount(): Promise<number> {
     const { resources } = await api.host.services.database.container('uploadIntents').items.query('SELECT VALUE COUNT(1) FROM c').fetchAll();
     return resources[0] as number;
