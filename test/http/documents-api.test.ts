@@ -318,6 +318,43 @@ describe('documents through the local host: each purpose end to end', () => {
     expect(await blobNames(documentsStorage(api).getContainerClient('quarantine'), `acme/${intent.uploadId}`)).toEqual([]);
   });
 
+  it('a verified upload its stage no longer takes (cancelled meanwhile) is rejected as not_attachable: stored copy and record removed, uploader told', async () => {
+    const appId = await application();
+    const stageId = await assignment(appId);
+    const bytes = pdf('too late');
+    const intent = (await requestUpload(api, cand, { purpose: 'assignment_submission', applicationId: appId, stageId, fileName: 'late.pdf', contentType: 'application/pdf', sizeBytes: bytes.length })).body;
+    const documentId = (await storedIntent(api, intent.uploadId))?.['documentId'] as string;
+    expect((await api.call(`/applications/${appId}/stages/${stageId}/actions/cancel`, { token: rec, json: { reason: 'Role filled' } })).status).toBe(200);
+    const before = await api.settled(appId);
+    expect(await putFile(intent, bytes)).toBe(201);
+    expect((await settledUpload(api, cand, intent.uploadId)).body).toEqual({ uploadId: intent.uploadId, status: 'rejected', reason: 'not_attachable' });
+    expect(await storedIntent(api, intent.uploadId)).toMatchObject({ state: 'rejected', reason: 'not_attachable' });
+    expect(await storedDocument(api, appId, documentId)).toBeUndefined();
+    const storage = documentsStorage(api);
+    expect(await blobNames(storage.getContainerClient('documents'), `acme/${documentId}`)).toEqual([]);
+    expect(await blobNames(storage.getContainerClient('quarantine'), `acme/${intent.uploadId}`)).toEqual([]);
+    expect(await api.raw(appId)).toEqual(before);
+    const notices = (await api.host.broker.peek('notifications', 10_000)).map((message) => message.body as Record<string, unknown>);
+    expect(notices.filter((notice) => notice['uploadId'] === intent.uploadId)).toEqual([
+      { kind: 'upload.rejected', eventId: `upload.rejected:${intent.uploadId}`, tenantId: 'acme', applicationId: appId, stageId, uploadId: intent.uploadId, purpose: 'assignment_submission', reason: 'not_attachable', uploader: { role: 'candidate', id: 'cand-1' }, timestamp: expect.any(String) },
+    ]);
+  });
+
+  it('upload intents are stage mutations in the making: refused while dynamic stages are off (403) or the flag is unavailable (503)', async () => {
+    const appId = await application();
+    const stageId = await assignment(appId);
+    const body = { purpose: 'assignment_submission', applicationId: appId, stageId, fileName: 's.pdf', contentType: 'application/pdf', sizeBytes: 100 };
+    try {
+      await api.setFlag('off');
+      expect(await requestUpload(api, cand, body)).toMatchObject({ status: 403, body: { code: 'FEATURE.DISABLED' } });
+      await api.setFlag('unavailable');
+      expect(await requestUpload(api, cand, body)).toMatchObject({ status: 503, body: { code: 'FEATURE.UNAVAILABLE' } });
+    } finally {
+      await api.setFlag('on');
+    }
+    expect((await requestUpload(api, cand, body)).status).toBe(201);
+  });
+
   it('the OpenAPI document states the upload limits (size, types) and errors, so clients check them too', async () => {
     const doc = (await api.call('/openapi.json')).body;
     const create = doc.paths['/api/uploads'].post;
