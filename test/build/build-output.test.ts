@@ -27,7 +27,7 @@ describe('npm run build', () => {
     const source = registrations(resolve(root, 'functions/index.ts'), azureSettings);
     expect(built.map((f) => f.name)).toContain('health');
     expect(built).toEqual(source);
-  });
+  }, 120_000); // a full tsc build: ~20 s alone, over 30 s on a shared 2-core machine under the rest of the suite
 
   it('stops loading with one message listing every bad setting', () => {
     let message = '';
