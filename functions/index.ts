@@ -11,6 +11,7 @@ import './outbox-publisher.ts';
 import './outbox-sweeper.ts';
 import './timeline.ts';
 import './stage-callbacks.ts';
+import './documents.ts';
 import { services } from './app-services.ts';
 import { setupTelemetry } from './telemetry.ts';
 

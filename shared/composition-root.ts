@@ -5,6 +5,7 @@ import { azureCredential } from './platform/azure-credential.ts';
 import type { HealthCheck } from './platform/health.ts';
 import type { BlobStore } from './documents/ports/blob-store.port.ts';
 import { AzureBlobStore } from './documents/adapters/azure-blob-store.adapter.ts';
+import { createDocumentsModule, type DocumentsModule } from './documents/documents.module.ts';
 import type { MessageBus } from './events/ports/message-bus.port.ts';
 import { ServiceBusMessageBus } from './events/adapters/service-bus-message-bus.adapter.ts';
 import { DYNAMIC_STAGES_FLAG, type FeatureGate } from './flags/ports/feature-gate.port.ts';
@@ -35,6 +36,8 @@ export interface Services {
   readonly keyring: Keyring;
   /** Stage use cases, idempotency store and their Cosmos request meter. */
   readonly stages: StagesModule;
+  /** Upload intents, the content gate, verified documents and their read URLs (issue 11). */
+  readonly documents: DocumentsModule;
   /** Timeline, post-transition callback registry and their stores (issue 5). */
   readonly events: EventsModule;
   /** The hash-chained timeline: its store (reads, verify) and the appender the publisher uses. */
@@ -65,7 +68,26 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
   const auth = createTokenVerifier(config.auth);
   const keyring = createKeyring(config.encryption.keys, config.encryption.currentKeyId);
   const chainSigner = chainSignerOf(hmacSigner(createKeyring(config.timelineSigning.keys, config.timelineSigning.currentKeyId)));
-  const stages = createStagesModule({ database, flags, clock: systemClock, legacy: legacyStages, signer: chainSigner });
+  // Documents and stages need each other: stages resolve and link documents through the
+  // documents' ports, the content gate attaches through the stage commands (passed as a thunk).
+  const documents = createDocumentsModule({
+    database,
+    blobs,
+    bus,
+    stages: () => stages.useCases,
+    clock: systemClock,
+    uploadUrlTtlMinutes: config.uploads.uploadUrlTtlMinutes,
+    readUrlTtlMinutes: config.uploads.readUrlTtlMinutes,
+  });
+  const stages: StagesModule = createStagesModule({
+    database,
+    flags,
+    clock: systemClock,
+    legacy: legacyStages,
+    signer: chainSigner,
+    documents: documents.verifiedDocuments,
+    documentLinks: documents.documentLinks,
+  });
   const timeline = createTimelineModule(database, chainSigner, stages.requests);
 
   const healthChecks: HealthCheck[] = [
@@ -93,6 +115,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     auth,
     keyring,
     stages,
+    documents,
     events: createEventsModule(database, systemClock, { applications: stages.repository, timeline: timeline.appender, meter: stages.requests }),
     timeline,
     healthChecks,

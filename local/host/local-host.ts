@@ -11,6 +11,8 @@ import { installServices, uninstallServices } from '../../functions/app-services
 import { startCosmosServer } from '../cosmos/cosmos-server.ts';
 import type { CosmosFaults } from '../cosmos/cosmos-faults.ts';
 import { startAzurite } from '../azurite/azurite-launcher.ts';
+import { ensureBlobContainers } from '../azurite/azurite-containers.ts';
+import { blobContainers } from '../../shared/platform/blob-containers.ts';
 import { LocalBroker } from '../broker/local-broker.ts';
 import { LocalBrokerMessageBus } from '../broker/local-message-bus.adapter.ts';
 import { startGoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
@@ -79,6 +81,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     stack.push(() => cosmos.stop());
     const azurite = await startAzurite({ dataDir, host, ...(fixed ? { blobPort: 10000, queuePort: 10001, tablePort: 10002 } : {}) });
     stack.push(() => azurite.stop());
+    await ensureBlobContainers(azurite.connectionString, blobContainers);
     const broker = await LocalBroker.open({ journalPath: join(dataDir, 'broker', 'journal.ndjson'), queues, topics });
     stack.push(() => broker.close());
     const calendar = await startGoogleCalendarFake({ host });

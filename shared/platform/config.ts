@@ -33,6 +33,8 @@ export interface AppConfig {
     readonly jwks: { readonly kind: 'uri'; readonly uri: string } | { readonly kind: 'file'; readonly path: string };
   };
   readonly telemetry: { readonly appInsightsConnectionString?: string };
+  /** Lifetimes of the SAS URLs the documents capability mints, in minutes (each at most 15). */
+  readonly uploads: { readonly uploadUrlTtlMinutes: number; readonly readUrlTtlMinutes: number };
   /** Keys for secrets stored encrypted (tokens, webhook URLs): id → base64 key, and the id that encrypts. */
   readonly encryption: { readonly keys: Readonly<Record<string, string>>; readonly currentKeyId: string };
   /** HMAC keys that sign the timeline's hash chain (kept out of Cosmos DB): id → base64 key, and the id that signs. */
@@ -61,6 +63,12 @@ export const DEV_ISSUER = 'https://stageline.local/dev-issuer';
 const optionalText = z.string().trim().min(1).optional();
 const url = (what: string) => z.url({ error: `${what} (an absolute https:// or http:// URL)` });
 const optionalUrl = (what: string) => url(what).optional();
+/** Longest lifetime of a SAS URL the app hands out (the seed: pre-signed URLs ≤ 15 min). */
+export const MAX_SAS_TTL_MINUTES = 15;
+/** Minutes (fractions allowed), clamped to 15: a longer value is not an error, it is cut. */
+const sasMinutes = (fallback: number) =>
+  z.coerce.number({ error: 'a number of minutes (at most 15 is used)' }).positive({ error: 'a positive number of minutes' }).default(fallback)
+    .transform((minutes) => Math.min(minutes, MAX_SAS_TTL_MINUTES));
 
 const settingsSchema = z
   .object({
@@ -73,6 +81,8 @@ const settingsSchema = z
     DocumentsStorage: optionalText,
     DocumentsStorage__blobServiceUri: optionalUrl('the documents storage account blob endpoint'),
     DocumentsStorage__clientId: optionalText,
+    UPLOAD_URL_TTL_MINUTES: sasMinutes(15),
+    DOCUMENT_READ_URL_TTL_MINUTES: sasMinutes(5),
     ServiceBusConnection: optionalText,
     ServiceBusConnection__fullyQualifiedNamespace: optionalText,
     ServiceBusConnection__clientId: optionalText,
@@ -182,6 +192,7 @@ export function loadConfig(settings: Settings): AppConfig {
       audience: s.AUTH_AUDIENCE,
       jwks: s.AUTH_JWKS_FILE ? { kind: 'file', path: s.AUTH_JWKS_FILE } : { kind: 'uri', uri: s.AUTH_JWKS_URI! },
     },
+    uploads: { uploadUrlTtlMinutes: s.UPLOAD_URL_TTL_MINUTES, readUrlTtlMinutes: s.DOCUMENT_READ_URL_TTL_MINUTES },
     telemetry: s.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: s.APPLICATIONINSIGHTS_CONNECTION_STRING } : {},
     encryption: { keys: s.ENCRYPTION_KEYS, currentKeyId: s.ENCRYPTION_KEY_ID },
     timelineSigning: { keys: s.TIMELINE_SIGNING_KEYS, currentKeyId: s.TIMELINE_SIGNING_KEY_ID },

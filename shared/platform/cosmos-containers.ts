@@ -13,7 +13,10 @@ export const containers = [
   { id: 'applications', partitionKey: '/applicationId' },
   { id: 'scheduledCalls', partitionKey: '/applicationId' },
   { id: 'slots', partitionKey: '/recruiterId' },
+  // Verified documents (id = documentId), read by application: offer-letter resolution, read URLs.
   { id: 'uploads', partitionKey: '/applicationId' },
+  // Upload intents (id = uploadId): the blob trigger and GET /api/uploads/{id} know only the upload id.
+  { id: 'uploadIntents', partitionKey: '/id' },
   { id: 'timeline', partitionKey: '/applicationId' },
   { id: 'deadLetters', partitionKey: '/applicationId' },
   { id: 'webhooks', partitionKey: '/tenantId' },

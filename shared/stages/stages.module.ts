@@ -16,6 +16,7 @@ import type { FeedbackInput } from './domain/feedback.schema.ts';
 import type { ApplicationRepository } from './ports/application-repository.port.ts';
 import type { ChainSigner } from './ports/chain-signer.port.ts';
 import type { LegacyStages } from './ports/legacy-stages.port.ts';
+import type { DocumentLinks } from './ports/document-links.port.ts';
 import type { VerifiedDocuments } from './ports/verified-documents.port.ts';
 import { ApplicationMutator } from './use-cases/application-mutator.ts';
 import { applyOwnedAction, applyStageAction } from './use-cases/apply-stage-action.ts';
@@ -55,6 +56,7 @@ export function bindStageUseCases(deps: StageDeps, batch: BatchOptions = {}): St
     mutator: deps.mutator,
     mutate: (access, applicationId, change) => deps.mutator.mutate(access, applicationId, change),
     visibleApplication: async (access, applicationId) => (await visibleApplication(deps.applications, access, applicationId)).document,
+    assertMutationsEnabled: () => deps.mutator.assertEnabled(),
   };
 }
 
@@ -81,6 +83,8 @@ export interface StagesModuleOptions {
   readonly legacy: LegacyStages;
   readonly signer: ChainSigner;
   readonly documents?: VerifiedDocuments;
+  /** Read URLs for documents on the stages a read returns (the documents capability). */
+  readonly documentLinks?: DocumentLinks;
 }
 
 export function createStagesModule(options: StagesModuleOptions): StagesModule {
@@ -94,6 +98,7 @@ export function createStagesModule(options: StagesModuleOptions): StagesModule {
     legacy: options.legacy,
     signer: options.signer,
     documents: options.documents ?? noVerifiedDocuments,
+    ...(options.documentLinks === undefined ? {} : { documentLinks: options.documentLinks }),
     newId: randomUUID,
   };
   return {

@@ -22,6 +22,9 @@ interface Caller {
 interface Fixture {
   readonly applicationId: string;
   readonly interviewStageId: string;
+  /** An offer_accepted stage (the candidate's uploads go there) and an upload by its candidate. */
+  readonly onboardingStageId?: string;
+  readonly uploadId?: string;
 }
 
 interface Request {
@@ -40,6 +43,8 @@ interface RouteCase {
   readonly scope: 'application' | 'tenant' | 'public';
   readonly status: number;
   readonly writes: boolean;
+  /** The code of the 404 a caller who may not see the resource gets (default `APPLICATION.NOT_FOUND`). */
+  readonly notFound?: string;
   /** Runs before the request (and before the stored document is snapshotted). */
   prepare?(api: ApiStack, fixture: Fixture): Promise<Partial<Fixture>>;
   request(fixture: Fixture, caller: Caller): Request;
@@ -90,7 +95,52 @@ const cases: Record<string, RouteCase> = {
   getTimeline: { scope: 'application', status: 200, writes: false, request: (f) => ({ path: `/applications/${f.applicationId}/timeline`, method: 'GET' }) },
   verifyTimeline: { scope: 'application', status: 200, writes: false, request: (f) => ({ path: `/applications/${f.applicationId}/timeline/verify`, method: 'GET' }) },
   getStageSla: { scope: 'application', status: 200, writes: false, request: (f) => ({ path: `/applications/${f.applicationId}/stage-sla`, method: 'GET' }) },
+  createUploadIntent: {
+    scope: 'application',
+    status: 201,
+    writes: false,
+    prepare: async (api, f) => ({ onboardingStageId: await onboardingStage(api, f.applicationId) }),
+    // The candidate uploads an onboarding document to their stage; staff upload an offer letter.
+    request: (f, c) => ({
+      path: '/uploads',
+      method: 'POST',
+      json: c.role === 'candidate'
+        ? { purpose: 'onboarding_document', applicationId: f.applicationId, stageId: f.onboardingStageId, fileName: 'id.pdf', contentType: 'application/pdf', sizeBytes: 1000 }
+        : { purpose: 'offer_letter', applicationId: f.applicationId, fileName: 'offer.pdf', contentType: 'application/pdf', sizeBytes: 1000 },
+    }),
+  },
+  getUpload: {
+    scope: 'application',
+    status: 200,
+    writes: false,
+    notFound: 'UPLOAD.NOT_FOUND',
+    // An upload by the application's candidate: they and the tenant's recruiters and admins see it.
+    prepare: async (api, f) => ({ uploadId: await candidateUpload(api, f.applicationId) }),
+    request: (f) => ({ path: `/uploads/${f.uploadId}`, method: 'GET' }),
+  },
 };
+
+let onboarding: Promise<string> | undefined;
+/** One offer_accepted stage on the fixture application, made once. */
+function onboardingStage(api: ApiStack, applicationId: string): Promise<string> {
+  onboarding ??= api.host.services.stages.useCases
+    .createStage({ tenantId: 'acme', actor: { role: 'recruiter', id: 'rec-1' } }, applicationId, { type: 'offer_accepted', data: {} })
+    .then(({ stage }) => stage.id);
+  return onboarding;
+}
+
+let upload: Promise<string> | undefined;
+/** One upload intent by the application's candidate (cand-1), made once through the documents use case. */
+function candidateUpload(api: ApiStack, applicationId: string): Promise<string> {
+  upload ??= onboardingStage(api, applicationId).then(async (stageId) => {
+    const intent = await api.host.services.documents.useCases.createUploadIntent(
+      { tenantId: 'acme', actor: { role: 'candidate', id: 'cand-1' } },
+      { purpose: 'onboarding_document', applicationId, stageId, fileName: 'id.pdf', contentType: 'application/pdf', sizeBytes: 1000 },
+    );
+    return intent.uploadId;
+  });
+  return upload;
+}
 
 /** A live interview stage on the application, scheduled through the scheduling path (code, as the capability does). */
 async function scheduledInterview(api: ApiStack, applicationId: string): Promise<string> {
@@ -111,7 +161,7 @@ const seesApplication = (c: Caller) => c.ownTenant && (c.role !== 'candidate' ||
 function expected(definition: RouteDefinition, route: RouteCase, caller: Caller): { status: number; code?: string; writes: boolean } {
   if (definition.access === 'public') return { status: route.status, writes: false };
   if (!permits(caller.role, definition.access.operation)) return { status: 403, code: 'AUTH.FORBIDDEN', writes: false };
-  if (route.scope === 'application' && !seesApplication(caller)) return { status: 404, code: 'APPLICATION.NOT_FOUND', writes: false };
+  if (route.scope === 'application' && !seesApplication(caller)) return { status: 404, code: route.notFound ?? 'APPLICATION.NOT_FOUND', writes: false };
   // A batch from another tenant answers 200 with the item failed as not found: nothing is written.
   return { status: route.status, writes: route.writes && caller.ownTenant };
 }

@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '../route-definition.ts';
+import { documentRoutes } from './documents.routes.ts';
 import { eventRoutes } from './events.routes.ts';
 import { platformRoutes } from './platform.routes.ts';
 import { stageRoutes } from './stages.routes.ts';
@@ -14,4 +15,5 @@ export const routeTable: readonly RouteDefinition[] = [
   ...Object.values(stageRoutes),
   ...Object.values(timelineRoutes),
   ...Object.values(eventRoutes),
+  ...Object.values(documentRoutes),
 ];

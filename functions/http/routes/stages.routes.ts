@@ -73,7 +73,7 @@ export const stageRoutes = {
     body: createStageRequestSchema,
     gated: true,
     responses: [{ status: 201, description: 'The new stage.', schema: stageResponseSchema, headers: location }],
-    errors: ['APPLICATION.NOT_FOUND', 'APPLICATION.CLOSED', 'APPLICATION.CONCURRENT_UPDATE', 'DOCUMENT.NOT_FOUND'],
+    errors: ['APPLICATION.NOT_FOUND', 'APPLICATION.CLOSED', 'APPLICATION.CONCURRENT_UPDATE', 'DOCUMENT.NOT_FOUND', 'OFFER.LETTER_REQUIRED'],
   }),
   getStage: defineRoute({
     name: 'getStage',

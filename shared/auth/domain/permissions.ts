@@ -22,6 +22,9 @@ export const permissions = {
   'timeline.read': ['candidate', 'recruiter', 'interviewer', 'admin'],
   'timeline.verify': ['recruiter', 'interviewer', 'admin'],
   'events.readStageSla': ['recruiter', 'interviewer', 'admin'],
+  // Who may upload for which purpose and stage is the documents capability's rule (its domain).
+  'documents.createUploadIntent': ['candidate', 'recruiter', 'admin'],
+  'documents.readUpload': ['candidate', 'recruiter', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof permissions;

@@ -20,7 +20,8 @@ export const createStageRequestSchema = z.discriminatedUnion('type', [
       artifacts: z.array(z.union([documentIdRefSchema, linkRefSchema])).max(maxAssignmentArtifacts).default([]),
     }),
   ),
-  createBodySchema('offer', createOfferDataSchema.extend({ offerLetter: documentIdRefSchema })),
+  // Optional here so that an offer without its letter is 409 OFFER.LETTER_REQUIRED (upload it first), not a shape error.
+  createBodySchema('offer', createOfferDataSchema.extend({ offerLetter: documentIdRefSchema.optional() })),
   createBodySchema(
     'offer_accepted',
     createOfferAcceptedDataSchema.extend({ onboardingDocuments: z.array(documentIdRefSchema).max(maxOnboardingDocuments).default([]) }),

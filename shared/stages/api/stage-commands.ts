@@ -21,4 +21,9 @@ export interface StageCommands {
   mutate<R extends { readonly application: ApplicationDocument }>(access: Access, applicationId: string, change: (application: ApplicationDocument, now: string) => R): Promise<R>;
   /** The stored application if the caller may see it (`APPLICATION.NOT_FOUND` otherwise); no flag, no view. */
   visibleApplication(access: Access, applicationId: string): Promise<ApplicationDocument>;
+  /**
+   * Throws as the mutation path would (`FEATURE.DISABLED`, `FEATURE.UNAVAILABLE`) unless stage
+   * mutations are enabled now: for a capability about to start something that ends in one.
+   */
+  assertMutationsEnabled(): Promise<void>;
 }

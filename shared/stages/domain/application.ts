@@ -9,7 +9,7 @@ import type { CreateStageBody } from './create-stage.schema.ts';
 import type { Feedback, FeedbackInput } from './feedback.schema.ts';
 import { addFeedback } from './stage-feedback.ts';
 import type { StageEvent } from './stage-event.ts';
-import { applyAction } from './stage-lifecycle.ts';
+import { applyAction, type ActionResult } from './stage-lifecycle.ts';
 import type { Stage } from './stage.model.ts';
 
 export type { ApplicationDocument, OutboxEvent } from './application.schema.ts';
@@ -145,11 +145,28 @@ export function applyStageAction(
   now: string,
   payload?: unknown,
 ): AggregateResult {
+  return changeStage(application, stageId, actor, now, (stage) => applyAction(stage, action, actor, now, payload));
+}
+
+/**
+ * A change to one stage that a pure stage-domain function computes (an attachment the documents
+ * capability verified, see `document-attachment.ts`), under the same rules as an action:
+ * `STAGE.NOT_FOUND` for a stage the actor may not see, `APPLICATION.CLOSED` for a candidate on a
+ * closed application. When `change` answers `undefined` nothing changes and no event is queued.
+ */
+export function changeStage(
+  application: ApplicationDocument,
+  stageId: string,
+  actor: ActorRef,
+  now: string,
+  change: (stage: Stage) => ActionResult | undefined,
+): AggregateResult {
   const stage = findStage(application, stageId, actor);
   if (actor.role === 'candidate' && isClosed(application)) {
     throw new DomainError('APPLICATION.CLOSED', { details: { applicationId: application.id, closedAt: application.closedAt } });
   }
-  const result = applyAction(stage, action, actor, now, payload);
+  const result = change(stage);
+  if (result === undefined) return { application, stage, events: [] };
   return replaceStage(application, result.stage, result.event, now);
 }
 

@@ -44,7 +44,8 @@ export function allowedActions(stage: Stage, role: ActorRole, now?: string): Sta
   return stageActions.filter((action) => refusal(stage, action, role, now) === undefined);
 }
 
-function transitionNotAllowed(stage: Stage, action: string, role: ActorRole, now: string, reason: string): DomainError {
+/** The `STAGE.TRANSITION_NOT_ALLOWED` for `action` on `stage`, naming what `role` may do instead. */
+export function transitionNotAllowed(stage: Stage, action: string, role: ActorRole, now: string, reason: string): DomainError {
   return new DomainError('STAGE.TRANSITION_NOT_ALLOWED', {
     message: `Action '${action}' is not allowed on this ${stage.type} stage in status '${stage.status}'.`,
     details: {
@@ -56,6 +57,25 @@ function transitionNotAllowed(stage: Stage, action: string, role: ActorRole, now
       allowedActions: allowedActions(stage, role, now),
     },
   });
+}
+
+/**
+ * Throws unless `actor` may take `action` on `stage` now (steps 2–4 of `applyAction`, without a
+ * payload): a capability asks this before it hands out something that ends in the action (an
+ * upload URL), and before it applies a change of its own making under the action's rules.
+ */
+export function assertActionAllowed(stage: Stage, action: StageAction, actor: ActorRef, now: string): void {
+  const rule = ruleFor(stage, action);
+  if (stage.readOnly === true) throw transitionNotAllowed(stage, action, actor.role, now, 'read_only');
+  if (rule === undefined) throw transitionNotAllowed(stage, action, actor.role, now, 'unknown_action_for_type');
+  if (!roleIsPermitted(rule.roles, actor.role)) {
+    throw new DomainError('AUTH.FORBIDDEN', {
+      message: `A ${actor.role} may not '${action}' a ${stage.type} stage.`,
+      details: { stageId: stage.id, stageType: stage.type, action, role: actor.role },
+    });
+  }
+  const refused = refusal(stage, action, actor.role, now);
+  if (refused !== undefined) throw transitionNotAllowed(stage, action, actor.role, now, refused);
 }
 
 /**
@@ -78,17 +98,8 @@ export function applyAction(stage: Stage, action: string, actor: ActorRef, now: 
       },
     });
   }
-  const rule = ruleFor(stage, action);
-  if (stage.readOnly === true) throw transitionNotAllowed(stage, action, actor.role, now, 'read_only');
-  if (rule === undefined) throw transitionNotAllowed(stage, action, actor.role, now, 'unknown_action_for_type');
-  if (!roleIsPermitted(rule.roles, actor.role)) {
-    throw new DomainError('AUTH.FORBIDDEN', {
-      message: `A ${actor.role} may not '${action}' a ${stage.type} stage.`,
-      details: { stageId: stage.id, stageType: stage.type, action, role: actor.role },
-    });
-  }
-  const refused = refusal(stage, action, actor.role, now);
-  if (refused !== undefined) throw transitionNotAllowed(stage, action, actor.role, now, refused);
+  assertActionAllowed(stage, action, actor, now);
+  const rule = ruleFor(stage, action)!;
 
   const parsed = actionPayloadSchemas[action].safeParse(payload ?? {});
   if (!parsed.success) throw invalidRequest(toFieldIssues(parsed.error));

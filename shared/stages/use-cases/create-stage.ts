@@ -22,7 +22,10 @@ export async function createStage(deps: StageDeps, access: Access, applicationId
   return { applicationId, model: 'stages', stage: stageViewFor(result.application, result.stage, access.actor, deps.clock.now()) };
 }
 
-/** The request with every `{ documentId }` replaced by the verified document; `DOCUMENT.NOT_FOUND` for any other id. */
+/**
+ * The request with every `{ documentId }` replaced by the verified document; `DOCUMENT.NOT_FOUND`
+ * for any other id, `OFFER.LETTER_REQUIRED` for an offer that names no letter.
+ */
 async function withVerifiedDocuments(deps: StageDeps, access: Access, applicationId: string, request: CreateStageRequest): Promise<CreateStageBody> {
   const resolve = async (documentId: string, purpose: DocumentPurpose, path: string): Promise<DocumentRef> => {
     const document = await deps.documents.find({ tenantId: access.tenantId, applicationId, documentId, purpose });
@@ -30,8 +33,11 @@ async function withVerifiedDocuments(deps: StageDeps, access: Access, applicatio
     return document;
   };
   switch (request.type) {
-    case 'offer':
-      return { ...request, data: { ...request.data, offerLetter: await resolve(request.data.offerLetter.documentId, 'offer_letter', 'data.offerLetter') } };
+    case 'offer': {
+      const letter = request.data.offerLetter;
+      if (letter === undefined) throw new DomainError('OFFER.LETTER_REQUIRED', { details: { applicationId, path: 'data.offerLetter' } });
+      return { ...request, data: { ...request.data, offerLetter: await resolve(letter.documentId, 'offer_letter', 'data.offerLetter') } };
+    }
     case 'offer_accepted': {
       const documents = request.data.onboardingDocuments ?? [];
       const resolved = [];

@@ -5,6 +5,7 @@ import { staffApplicationView } from '../api/application-views.ts';
 import type { ApplicationPageView } from '../api/application-views.schema.ts';
 import { readModelOf } from '../domain/read-model.ts';
 import type { StageDeps } from './stage-deps.ts';
+import { withDocumentUrls } from './read-urls.ts';
 
 /**
  * The board: the tenant's applications, newest first, filtered and paginated. The stage filter
@@ -27,8 +28,14 @@ export async function listApplications(deps: StageDeps, access: Access, query: L
     flag.status === 'on' ? 'stages' : 'legacy',
   );
   const now = deps.clock.now();
+  const items = await Promise.all(
+    page.items.map(async ({ document }) => {
+      const view = staffApplicationView(document, readModelOf(document, flag), access.actor, now, deps.legacy.stagesOf);
+      return { ...view, stages: await withDocumentUrls(deps, access.tenantId, view.id, view.stages) };
+    }),
+  );
   return {
-    items: page.items.map(({ document }) => staffApplicationView(document, readModelOf(document, flag), access.actor, now, deps.legacy.stagesOf)),
+    items,
     ...(page.continuationToken === undefined ? {} : { continuationToken: page.continuationToken }),
   };
 }

@@ -4,6 +4,7 @@ import type { ApplicationBoard } from '../ports/application-board.port.ts';
 import type { ApplicationRepository } from '../ports/application-repository.port.ts';
 import type { ChainSigner } from '../ports/chain-signer.port.ts';
 import type { LegacyStages } from '../ports/legacy-stages.port.ts';
+import type { DocumentLinks } from '../ports/document-links.port.ts';
 import type { VerifiedDocuments } from '../ports/verified-documents.port.ts';
 import type { ApplicationMutator } from './application-mutator.ts';
 
@@ -18,6 +19,8 @@ export interface StageDeps {
   /** Signs the chain head of a new application (the mutator signs every later change). */
   readonly signer: ChainSigner;
   readonly documents: VerifiedDocuments;
+  /** Read URLs for the documents on the stages a read returns (none when absent). */
+  readonly documentLinks?: DocumentLinks;
   /** New application, stage and feedback ids. */
   readonly newId: () => string;
 }

@@ -7,12 +7,25 @@ export const assignmentStatuses = ['awaiting_candidate', 'awaiting_recruiter', '
 export type AssignmentStatus = (typeof assignmentStatuses)[number];
 
 export const maxAssignmentArtifacts = 20;
+/** Earlier submissions kept when a later accepted one replaced them (while awaiting the recruiter). */
+export const maxSubmissionHistory = 20;
+
+/** A submission a later one replaced: the document, its note, when it was submitted and replaced. */
+export const previousSubmissionSchema = z.strictObject({
+  submission: documentRefSchema,
+  submissionNote: z.string().max(2000).optional(),
+  submittedAt: isoDateTimeSchema,
+  replacedAt: isoDateTimeSchema,
+});
+export type PreviousSubmission = z.infer<typeof previousSubmissionSchema>;
 
 /**
  * `assignment` data.
  * - `artifacts`: recruiter material (uploaded documents or HTTPS links), appended with `add_artifact`.
  * - `submission`: the candidate's verified document; a short-lived read URL (`submissionUrl`) is
  *   minted on read by the documents module and never stored.
+ * - `submissionHistory`: earlier submissions, oldest first, each replaced by a later accepted one
+ *   while the stage still awaited the recruiter.
  * - `outcome`: set when the recruiter passes or fails the submission (status `completed`).
  * - `reviewerIds`: internal; interviewers listed here may submit feedback.
  */
@@ -24,6 +37,7 @@ export const assignmentDataSchema = z.object({
   submission: documentRefSchema.optional(),
   submissionNote: z.string().max(2000).optional(),
   submittedAt: isoDateTimeSchema.optional(),
+  submissionHistory: z.array(previousSubmissionSchema).max(maxSubmissionHistory).optional(),
   outcome: z.enum(['passed', 'failed']).optional(),
   reviewedBy: actorRefSchema.optional(),
   reviewedAt: isoDateTimeSchema.optional(),
