@@ -141,20 +141,19 @@ describe('FEATURE_DYNAMIC_STAGES through the local host (flags file, 1 s refresh
 
   it('flipped on, off and malformed while requests run: each answer is 201, 403 or 503, and only the 201s are stored', async () => {
     await setFlag('on');
-    // Each client on its own applications, a new one every 40 stages: an application holds at most 50.
+    // Each client on its own applications, made up front (the flag will be off at times), a new one every 40 stages: an application holds at most 50.
     const applications: string[] = [];
-    const newApplication = async () => {
+    for (let i = 0; i < 3 * 6; i += 1) {
       const created = await stack.api('/applications', { token: recruiter, json: { jobId: 'job-1', candidateId: 'candidate-1' } });
-      const id = ((await created.json()) as { applicationId: string }).applicationId;
-      applications.push(id);
-      return id;
-    };
+      expect(created.status).toBe(201);
+      applications.push(((await created.json()) as { applicationId: string }).applicationId);
+    }
     const statuses: number[] = [];
     let running = true;
     const clients = Array.from({ length: 3 }, async (_, client) => {
-      let target = await newApplication();
+      let target = applications[client * 6]!;
       for (let n = 0; running; n += 1) {
-        if (n > 0 && n % 40 === 0) target = await newApplication();
+        if (n > 0 && n % 40 === 0) target = applications[client * 6 + n / 40]!;
         const res = await createAssignment(`Concurrent ${client}-${n}`, target);
         statuses.push(res.status);
         await res.arrayBuffer();
