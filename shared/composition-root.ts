@@ -19,6 +19,9 @@ import { createEventsModule, type EventsModule } from './events/events.module.ts
 import { createTimelineModule, type TimelineModule } from './timeline/timeline.module.ts';
 import { systemClock } from './platform/clock.ts';
 import { createKeyring, type Keyring } from './platform/crypto/keyring.ts';
+import { createNotificationsModule, type NotificationsModule } from './notifications/notifications.module.ts';
+import type { DeliveryBacklog } from './notifications/ports/notification-queues.port.ts';
+import { ServiceBusDeliveryBacklog } from './notifications/adapters/service-bus-delivery-backlog.adapter.ts';
 
 /** Everything the entry points need, built once from configuration. */
 export interface Services {
@@ -37,6 +40,8 @@ export interface Services {
   readonly events: EventsModule;
   /** The hash-chained timeline: its store (reads, verify) and the appender the publisher uses. */
   readonly timeline: TimelineModule;
+  /** Inboxes, webhooks, delivery and the dead-letter log (issue 12). Its `reencryptor` re-seals webhook URLs and secrets. */
+  readonly notifications: NotificationsModule;
   readonly healthChecks: readonly HealthCheck[];
   close(): Promise<void>;
 }
@@ -44,6 +49,8 @@ export interface Services {
 /** Adapters a host may supply itself: the local host brings its in-process broker. */
 export interface AdapterOverrides {
   readonly bus?: MessageBus;
+  /** The retry backlog (scheduled deliveries) from the host's own broker. */
+  readonly deliveryBacklog?: DeliveryBacklog;
 }
 
 export function buildServices(config: AppConfig, overrides: AdapterOverrides = {}): Services {
@@ -64,6 +71,15 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
   const keyring = createKeyring(config.encryption.keys, config.encryption.currentKeyId);
   const stages = createStagesModule({ database, flags, clock: systemClock, legacy: legacyStages });
   const timeline = createTimelineModule(database, stages.requests);
+  const notifications = createNotificationsModule({
+    database,
+    bus,
+    keyring,
+    applications: stages.repository,
+    settings: config.notifications,
+    environment: config.environment,
+    backlog: overrides.deliveryBacklog ?? deliveryBacklogFromConfig(config),
+  });
 
   const healthChecks: HealthCheck[] = [
     { name: 'cosmos', check: async () => void (await database.read()) },
@@ -92,8 +108,10 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     stages,
     events: createEventsModule(database, systemClock, { applications: stages.repository, timeline: timeline.appender, meter: stages.requests }),
     timeline,
+    notifications,
     healthChecks,
     async close() {
+      notifications.close();
       await Promise.allSettled([flags.close(), overrides.bus ? Promise.resolve() : bus.close()]);
       cosmos.dispose();
     },
@@ -105,4 +123,9 @@ function busFromConfig(config: AppConfig): MessageBus {
     throw new Error("ServiceBusConnection=UseLocalBroker=true works only inside the local host (npm start), which supplies its broker.");
   }
   return new ServiceBusMessageBus({ fullyQualifiedNamespace: config.bus.fullyQualifiedNamespace, credential: azureCredential(config.bus.clientId) });
+}
+
+function deliveryBacklogFromConfig(config: AppConfig): DeliveryBacklog {
+  if (config.bus.kind === 'local') return { scheduledDeliveries: async () => 0 };
+  return new ServiceBusDeliveryBacklog({ fullyQualifiedNamespace: config.bus.fullyQualifiedNamespace, credential: azureCredential(config.bus.clientId) });
 }

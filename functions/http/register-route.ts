@@ -48,7 +48,7 @@ export function registerRoute<D extends RouteDefinition>(definition: D, handler:
       const caller = await authenticate(request, definition);
       const params = parseParams(definition.params, request);
       const query = parseQuery(definition.query, request);
-      const rawBody = definition.method === 'POST' ? await request.text() : '';
+      const rawBody = definition.method === 'POST' || definition.method === 'PATCH' ? await request.text() : '';
       const body = definition.body === undefined ? undefined : parseOrThrow(definition.body, parseJsonBody(rawBody, definition.emptyBody));
       const result = await withIdempotency(request, caller?.principal, rawBody, () =>
         run({ access: caller?.access, principal: caller?.principal as never, params, query, body, request }),

@@ -1,5 +1,6 @@
 import type { RouteDefinition } from '../route-definition.ts';
 import { eventRoutes } from './events.routes.ts';
+import { notificationRoutes } from './notifications.routes.ts';
 import { platformRoutes } from './platform.routes.ts';
 import { stageRoutes } from './stages.routes.ts';
 import { timelineRoutes } from './timeline.routes.ts';
@@ -14,4 +15,5 @@ export const routeTable: readonly RouteDefinition[] = [
   ...Object.values(stageRoutes),
   ...Object.values(timelineRoutes),
   ...Object.values(eventRoutes),
+  ...Object.values(notificationRoutes),
 ];

@@ -22,6 +22,9 @@ export const permissions = {
   'timeline.read': ['candidate', 'recruiter', 'interviewer', 'admin'],
   'timeline.verify': ['recruiter', 'interviewer', 'admin'],
   'events.readStageSla': ['recruiter', 'interviewer', 'admin'],
+  'notifications.readInbox': ['candidate', 'recruiter', 'interviewer', 'admin'],
+  'notifications.manageWebhooks': ['admin'],
+  'notifications.manageDeadLetters': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof permissions;
