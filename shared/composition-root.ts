@@ -51,6 +51,8 @@ export interface AdapterOverrides {
   readonly bus?: MessageBus;
   /** The retry backlog (scheduled deliveries) from the host's own broker. */
   readonly deliveryBacklog?: DeliveryBacklog;
+  /** Where services write operational lines (default: the console). */
+  readonly log?: (line: string) => void;
 }
 
 export function buildServices(config: AppConfig, overrides: AdapterOverrides = {}): Services {
@@ -79,6 +81,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     settings: config.notifications,
     environment: config.environment,
     backlog: overrides.deliveryBacklog ?? deliveryBacklogFromConfig(config),
+    ...(overrides.log === undefined ? {} : { log: overrides.log }),
   });
 
   const healthChecks: HealthCheck[] = [

@@ -112,6 +112,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const services = buildServices(loadConfig(settings), {
       bus: new LocalBrokerMessageBus(broker),
       deliveryBacklog: { scheduledDeliveries: async () => (broker.isOpen ? broker.counts('notification-deliveries').scheduled : 0) },
+      log,
     });
     installServices(services);
     stack.push(async () => {

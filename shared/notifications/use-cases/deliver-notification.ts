@@ -4,7 +4,7 @@ import { recipientKey } from '../domain/inbox-item.ts';
 import { classifyAttempt, retryDelayMs, type Verdict } from '../domain/retry-policy.ts';
 import type { AttemptReport } from '../ports/webhook-sender.port.ts';
 import { recordEndpointHealth } from './endpoint-health.ts';
-import { recordAttempt } from './notification-metrics.ts';
+import { ensureInstruments, recordAttempt } from './notification-metrics.ts';
 import type { NotificationDeps } from './notification-deps.ts';
 import { unreadable } from './unreadable-message.ts';
 import { recordDeadLetter } from './record-dead-letter.ts';
@@ -29,6 +29,7 @@ const SLOT_TOLERANCE_MS = 50;
  * Throws `UnreadableMessageError` for a message that is not a delivery.
  */
 export async function deliverNotification(deps: NotificationDeps, input: { readonly body: unknown; readonly deliveryCount: number; readonly maxDeliveryCount: number }): Promise<DeliveryResult> {
+  ensureInstruments();
   const parsed = deliveryMessageSchema.safeParse(input.body);
   if (!parsed.success) throw unreadable('notification-deliveries', parsed.error, input);
   const message = parsed.data;

@@ -9,6 +9,7 @@ import { retryDelayMs } from '../domain/retry-policy.ts';
 import { acceptsEvent } from '../domain/webhook.ts';
 import type { NotificationDeps } from './notification-deps.ts';
 import { unreadable } from './unreadable-message.ts';
+import { ensureInstruments } from './notification-metrics.ts';
 
 /** One delivery of a `notifications` message: its body, which fan-out attempt it is, and which Service Bus delivery. */
 export interface FanOutInput {
@@ -35,6 +36,7 @@ export type FanOutOutcome =
  * instead of failing: Service Bus triggers have no retry policy, and redelivery is immediate.
  */
 export async function fanOutEvent(deps: NotificationDeps, input: FanOutInput): Promise<FanOutOutcome> {
+  ensureInstruments();
   const parsed = notificationsQueueBodySchema.safeParse(input.body);
   if (!parsed.success) throw unreadable('notifications', parsed.error, input);
   const body = parsed.data;

@@ -64,6 +64,11 @@ export function installBacklogSource(source: () => Promise<number>): void {
   instruments();
 }
 
+/** Makes sure the instruments (the backlog gauge among them) exist on the current meter provider. */
+export function ensureInstruments(): void {
+  instruments();
+}
+
 export function recordAttempt(channel: Channel, outcome: DeliveryOutcome, durationMs: number | undefined): void {
   const { deliveries, duration } = instruments();
   deliveries.add(1, { channel, outcome });
