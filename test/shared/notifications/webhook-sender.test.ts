@@ -5,7 +5,7 @@ import { DnsUrlGuard } from '../../../shared/notifications/adapters/dns-url-guar
 import { HttpPoster } from '../../../shared/notifications/adapters/http-poster.ts';
 import { WebhookHttpSender } from '../../../shared/notifications/adapters/webhook-http-sender.adapter.ts';
 import type { Webhook } from '../../../shared/notifications/domain/webhook.ts';
-import { startReceiver, type WebhookReceiver } from '../../support/webhook-receiver.ts';
+import { startReceiver, type Answer, type WebhookReceiver } from '../../support/webhook-receiver.ts';
 
 let receiver: WebhookReceiver | undefined;
 const closers: Array<() => unknown> = [];
@@ -75,12 +75,12 @@ describe('one POST', () => {
   });
 
   it('reports statuses and Retry-After, follows no redirect, gives up at the timeout, and sees a closed port', async () => {
-    const answers = [
+    const answers: Answer[] = [
       { status: 204 },
       { status: 301, headers: { location: '/elsewhere' } },
       { status: 429, headers: { 'retry-after': '7' } },
       { status: 410 },
-      'hang' as const,
+      'hang',
     ];
     receiver = await startReceiver((_request, index) => answers[index] ?? { status: 500 });
     const local = poster('local', 300);
