@@ -159,6 +159,32 @@ describe('generic webhook delivery', () => {
     expect(stored).toMatchObject({ id: entry.id, status: 'replayed', replays: 1 });
   });
 
+  it('puts an event back on the queue (a scheduled message) while its store is unavailable, then delivers it once', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const tokens = await tenantTokens(api, `dlv-${(tenantCount += 1)}`);
+    await registerWebhook(api, tokens.admin, { kind: 'generic', url: receiver.url() });
+    const fault = api.host.cosmosFaults.inject({ status: 503, container: 'webhooks', operation: 'query' });
+    try {
+      const applicationId = await newApplication(api, tokens.recruiter);
+      await addStage(api, tokens.recruiter, applicationId, assignment());
+      const requeued = await eventually('the fan-out to be postponed', async () => {
+        const waiting = (await api.host.broker.peek('notifications', 100)).filter((message) => message.messageId.startsWith(`${applicationId}:1~fanout`));
+        return waiting.length > 0 ? waiting : undefined;
+      });
+      expect(requeued[0]).toMatchObject({ state: 'scheduled', applicationProperties: { fanOutAttempt: expect.any(Number) } });
+      expect(receiver.requests).toEqual([]);
+    } finally {
+      fault.remove();
+    }
+    expect(fault.hits).toBeGreaterThan(0);
+    await eventually('the delivery', () => (receiver.requests.length > 0 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receiver.requests).toHaveLength(1);
+    expect(await deadLetters(api, tokens.admin)).toEqual([]);
+    expect(api.host.broker.counts('notifications')).toMatchObject({ deadLetter: 0 });
+  });
+
   it('loses nothing when the receiver is down for the whole retry window: replaying the log delivers every event once', async () => {
     const { receiver, tokens, webhook } = await scenario(() => ({ status: 200 }), { events: 5, receiverDown: true });
     const entries = await eventually('five dead letters', async () => {

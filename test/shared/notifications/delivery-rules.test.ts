@@ -175,3 +175,26 @@ describe('webhook endpoints', () => {
     expect(afterAttempt(recovered.webhook, fail, at(DISABLE_AFTER_FAILING_MS + 1)).change).toBe('failing');
   });
 });
+
+describe('notification settings', () => {
+  const local = { ...azureSettings, STAGELINE_ENVIRONMENT: 'local' };
+  it('has the issue\'s defaults', () => {
+    expect(loadConfig(azureSettings).notifications).toEqual({ retryScheduleMs: DEFAULT_RETRY_SCHEDULE_MS, deliveryTimeoutMs: 10_000, retryAfterMaxMs: 3_600_000, chatMessagesPerMinute: 60 });
+  });
+
+  it('takes the public URL for links: https in Azure, also http on the local host', () => {
+    expect(loadConfig({ ...azureSettings, STAGELINE_PUBLIC_URL: 'https://hire.example.com/' }).notifications.publicUrl).toBe('https://hire.example.com');
+    expect(() => loadConfig({ ...azureSettings, STAGELINE_PUBLIC_URL: 'http://hire.example.com' })).toThrow(/STAGELINE_PUBLIC_URL: an https:\/\/ URL outside the local environment/);
+    expect(loadConfig({ ...local, STAGELINE_PUBLIC_URL: 'http://localhost:3000' }).notifications.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it.each([
+    ['NOTIFICATIONS_DELIVERY_TIMEOUT_MS', '50'],
+    ['NOTIFICATIONS_DELIVERY_TIMEOUT_MS', '120000'],
+    ['NOTIFICATIONS_RETRY_AFTER_MAX_SECONDS', '0'],
+    ['NOTIFICATIONS_CHAT_MESSAGES_PER_MINUTE', '5'],
+    ['STAGELINE_PUBLIC_URL', 'not a url'],
+  ])('refuses %s=%s', (key, value) => {
+    expect(() => loadConfig({ ...azureSettings, [key]: value })).toThrow(new RegExp(`${key}:`));
+  });
+});
