@@ -34,7 +34,7 @@ export const webhookDocumentSchema = z.object({
   disabledAt: z.string().optional(),
   disabledReason: z.string().optional(),
   failingSince: z.string().optional(),
-  lastDeliveredAt: z.string().optional(),
+  recoveredAt: z.string().optional(),
   spaceKey: z.string().optional(),
   createdAt: z.string(),
   createdBy: z.string(),

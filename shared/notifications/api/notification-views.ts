@@ -31,7 +31,7 @@ export function webhookView(webhook: Webhook): WebhookView {
     ...(webhook.disabledAt === undefined ? {} : { disabledAt: webhook.disabledAt }),
     ...(webhook.disabledReason === undefined ? {} : { disabledReason: webhook.disabledReason }),
     ...(webhook.failingSince === undefined ? {} : { failingSince: webhook.failingSince }),
-    ...(webhook.lastDeliveredAt === undefined ? {} : { lastDeliveredAt: webhook.lastDeliveredAt }),
+    ...(webhook.recoveredAt === undefined ? {} : { recoveredAt: webhook.recoveredAt }),
     ...(current !== undefined && current.createdAt !== webhook.createdAt ? { secretRotatedAt: current.createdAt } : {}),
     ...(previous?.expiresAt === undefined ? {} : { previousSecretExpiresAt: previous.expiresAt }),
     createdAt: webhook.createdAt,

@@ -77,7 +77,7 @@ export const webhookViewSchema = z.object({
   disabledAt: z.string().optional(),
   disabledReason: z.string().optional(),
   failingSince: z.string().optional(),
-  lastDeliveredAt: z.string().optional(),
+  recoveredAt: z.string().optional().describe('The success that ended the last run of failures.'),
   secretRotatedAt: z.string().optional(),
   previousSecretExpiresAt: z.string().optional(),
   createdAt: z.string(),

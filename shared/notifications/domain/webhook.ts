@@ -33,7 +33,8 @@ export interface Webhook {
   readonly disabledAt?: string;
   readonly disabledReason?: string;
   readonly failingSince?: string;
-  readonly lastDeliveredAt?: string;
+  /** The success that ended the last run of failures (successes are not written otherwise). */
+  readonly recoveredAt?: string;
   /** Google Chat: a digest of the space, keying its rate limit. */
   readonly spaceKey?: string;
   readonly createdAt: string;
@@ -78,7 +79,7 @@ export function afterAttempt(webhook: Webhook, verdict: Verdict, now: string): {
   if (verdict.kind === 'delivered') {
     if (webhook.failingSince === undefined) return { change: 'none', webhook };
     const { failingSince: _cleared, ...rest } = webhook;
-    return { change: 'recovered', webhook: { ...rest, lastDeliveredAt: now, updatedAt: now } };
+    return { change: 'recovered', webhook: { ...rest, recoveredAt: now, updatedAt: now } };
   }
   if (!webhook.enabled) return { change: 'none', webhook };
   if (webhook.failingSince === undefined) return { change: 'failing', webhook: { ...webhook, failingSince: now, updatedAt: now } };

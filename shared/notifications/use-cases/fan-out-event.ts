@@ -27,7 +27,8 @@ export type FanOutOutcome =
 /**
  * One event from the `notifications` queue becomes one delivery per (recipient, channel,
  * target): an inbox item for each person the recipient table names, and one delivery per
- * enabled-or-not webhook of the tenant whose filters take the event. Each delivery is its own
+ * webhook of the tenant whose filters take the event (a disabled one too: its delivery goes to
+ * the dead-letter log, to be replayed once it is enabled again). Each delivery is its own
  * message on `notification-deliveries` with a deterministic id (event id + target), so an event
  * fanned out twice sends each delivery once.
  *

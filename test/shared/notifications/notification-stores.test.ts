@@ -117,7 +117,7 @@ describe('an endpoint failing for a day', () => {
     receiver.answer = () => ({ status: 200 });
     now = at(12);
     expect(await useCases.deliver({ body: deliveryFor(tenantId, created.id, 12), deliveryCount: 1, maxDeliveryCount: 10 })).toEqual({ kind: 'delivered' });
-    expect((await deps.webhooks.get(tenantId, created.id))!.webhook).toMatchObject({ enabled: true, lastDeliveredAt: at(12) });
+    expect((await deps.webhooks.get(tenantId, created.id))!.webhook).toMatchObject({ enabled: true, recoveredAt: at(12) });
     expect((await deps.webhooks.get(tenantId, created.id))!.webhook.failingSince).toBeUndefined();
     receiver.answer = () => ({ status: 410 });
     now = at(30);
