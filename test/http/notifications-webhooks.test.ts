@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { DnsUrlGuard } from '../../shared/notifications/adapters/dns-url-guard.adapter.ts';
-import { CHAT_WINDOW_MS } from '../../shared/notifications/domain/chat-rate.ts';
 import { createWebhook } from '../../shared/notifications/use-cases/create-webhook.ts';
 import { startApiStack, type ApiStack } from '../support/stage-api.ts';
 import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -189,7 +188,7 @@ describe('webhook admin routes', () => {
 });
 
 describe('Google Chat', () => {
-  it('posts one thread per application and queues (never drops) what exceeds the space\'s rate', { timeout: 60_000 }, async () => {
+  it('posts one thread per application, every message delivered (the rate limit queues, never drops: see notification-stores.test.ts)', { timeout: 60_000 }, async () => {
     const t = await tenantTokens(api, 'chat-1');
     const target = await receiver();
     await registerWebhook(api, t.admin, { kind: 'google_chat', url: target.url('/v1/spaces/SPACE1/messages?key=k&token=t') });
@@ -206,11 +205,6 @@ describe('Google Chat', () => {
       const body = JSON.parse(request.body);
       expect(body).toEqual({ text: expect.stringMatching(/^\*Stage added: Assignment\*\n.*\n<https:\/\/app\.stageline\.test\/applications\/.+\|Open in Stageline>$/), thread: { threadKey: url.searchParams.get('threadKey') } });
     }
-    // 60 a minute = 10 per 12-second window: no window got more than 10.
-    const perWindow = new Map<number, number>();
-    for (const request of requests) perWindow.set(Math.floor(request.at / CHAT_WINDOW_MS), (perWindow.get(Math.floor(request.at / CHAT_WINDOW_MS)) ?? 0) + 1);
-    expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(10);
-    expect(perWindow.size).toBeGreaterThanOrEqual(2);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(target.requests).toHaveLength(12);
   });

@@ -158,6 +158,44 @@ describe('re-encryption after a key rotation', () => {
   });
 });
 
+describe('Google Chat rate limit through the delivery use case', () => {
+  it('sends what fits the space\'s window now and queues the rest as scheduled messages for the next windows', async () => {
+    const receiver = await startReceiver();
+    const notifications = module({ k1 }, 'k1');
+    try {
+      const { useCases } = notifications;
+      const tenantId = 'chat-burst';
+      const start = Math.ceil(Date.parse('2025-03-02T00:00:00.000Z') / CHAT_WINDOW_MS) * CHAT_WINDOW_MS;
+      now = new Date(start + 1000).toISOString();
+      const chat = await useCases.createWebhook({ tenantId, actor: { role: 'admin', id: 'adm-1' } }, { kind: 'google_chat', url: receiver.url('/v1/spaces/BURST/messages?key=k') });
+      const results = [];
+      for (let n = 0; n < 12; n += 1) {
+        const target = { channel: 'google_chat' as const, webhookId: chat.id };
+        const message = { ...deliveryFor(tenantId, chat.id, 100 + n), target, deliveryId: deliveryIdOf(`burst-${n}`, target), content: { title: 't', body: 'b', payload: {}, threadKey: 'stageline-application-a' } };
+        results.push(await useCases.deliver({ body: message, deliveryCount: 1, maxDeliveryCount: 10 }));
+      }
+      expect(results.filter((result) => result.kind === 'delivered')).toHaveLength(10);
+      expect(results.slice(10)).toEqual([
+        { kind: 'waiting_for_chat_slot', at: new Date(start + CHAT_WINDOW_MS).toISOString() },
+        { kind: 'waiting_for_chat_slot', at: new Date(start + CHAT_WINDOW_MS).toISOString() },
+      ]);
+      expect(receiver.requests).toHaveLength(10);
+      const waiting = (await broker.peek('notification-deliveries', 1000)).filter((message) => message.messageId.endsWith('.slot'));
+      expect(waiting).toHaveLength(2);
+      for (const message of waiting) {
+        expect(message).toMatchObject({ scheduledEnqueueTimeUtc: new Date(start + CHAT_WINDOW_MS), body: { chatSlotAt: new Date(start + CHAT_WINDOW_MS).toISOString(), attempt: 1 } });
+      }
+      // When its slot comes, a waiting delivery goes without reserving again.
+      now = new Date(start + CHAT_WINDOW_MS).toISOString();
+      expect(await useCases.deliver({ body: waiting[0]!.body, deliveryCount: 1, maxDeliveryCount: 10 })).toEqual({ kind: 'delivered' });
+      expect(receiver.requests).toHaveLength(11);
+    } finally {
+      notifications.close();
+      await receiver.close();
+    }
+  });
+});
+
 describe('Google Chat rate cursor', () => {
   it('hands out each slot once when many deliveries reserve at the same moment', async () => {
     const limiter = new CosmosChatRateLimiter({ container: cosmos.container('webhooks'), perMinute: 60 });
