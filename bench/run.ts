@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 
 const benches: Record<string, () => Promise<{ markdown: string }>> = {
   'stage-mutation': async () => (await import('./stage-mutation.ts')).runStageMutationBench(),
+  notifications: async () => (await import('./notifications.ts')).runNotificationBench(),
 };
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

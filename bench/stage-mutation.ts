@@ -119,8 +119,8 @@ async function prepareClients(host: LocalHost, dataDir: string, recruiter: strin
     const candidateToken = await signDevToken(dataDir, { role: 'candidate', tenant: TENANT, sub: candidateId });
     const app = (await (await call(host, '/applications', recruiter, { jobId: 'bench-job', candidateId })).json()) as { id: string };
     const stage = (await (await call(host, `/applications/${app.id}/stages`, recruiter, { type: 'live_interview', data: { recruiterId: 'rec-1' } })).json()) as { stage: { id: string } };
-    const scheduled = await call(host, `/applications/${app.id}/stages/${stage.stage.id}/actions/schedule`, candidateToken, { slotId: 'slot-1', scheduledCallId: `call-${i}` });
-    if (scheduled.status !== 200) throw new Error(`bench set-up: schedule answered ${scheduled.status}`);
+    // `schedule` is owned by the scheduling capability (the generic route answers 409 STAGE.ACTION_NOT_DIRECT): applied in code, as it would.
+    await host.services.stages.useCases.applyOwnedAction({ tenantId: TENANT, actor: { role: 'candidate', id: candidateId } }, app.id, stage.stage.id, 'schedule', { slotId: 'slot-1', scheduledCallId: `call-${i}` });
     clients.push({ applicationId: app.id, stageId: stage.stage.id, candidateToken });
   }
   return clients;

@@ -12,6 +12,7 @@ import './outbox-sweeper.ts';
 import './timeline.ts';
 import './stage-callbacks.ts';
 import './documents.ts';
+import './notifications.ts';
 import { services } from './app-services.ts';
 import { setupTelemetry } from './telemetry.ts';
 

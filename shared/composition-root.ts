@@ -22,6 +22,9 @@ import { systemClock } from './platform/clock.ts';
 import { createKeyring, type Keyring } from './platform/crypto/keyring.ts';
 import { hmacSigner } from './platform/crypto/hmac-chain-signer.ts';
 import { chainSignerOf } from './stages/use-cases/sign-chain.ts';
+import { createNotificationsModule, type NotificationsModule } from './notifications/notifications.module.ts';
+import type { DeliveryBacklog } from './notifications/ports/notification-queues.port.ts';
+import { ServiceBusDeliveryBacklog } from './notifications/adapters/service-bus-delivery-backlog.adapter.ts';
 
 /** Everything the entry points need, built once from configuration. */
 export interface Services {
@@ -42,6 +45,8 @@ export interface Services {
   readonly events: EventsModule;
   /** The hash-chained timeline: its store (reads, verify) and the appender the publisher uses. */
   readonly timeline: TimelineModule;
+  /** Inboxes, webhooks, delivery and the dead-letter log (issue 12). Its `reencryptor` re-seals webhook URLs and secrets. */
+  readonly notifications: NotificationsModule;
   readonly healthChecks: readonly HealthCheck[];
   close(): Promise<void>;
 }
@@ -49,6 +54,10 @@ export interface Services {
 /** Adapters a host may supply itself: the local host brings its in-process broker. */
 export interface AdapterOverrides {
   readonly bus?: MessageBus;
+  /** The retry backlog (scheduled deliveries) from the host's own broker. */
+  readonly deliveryBacklog?: DeliveryBacklog;
+  /** Where services write operational lines (default: the console). */
+  readonly log?: (line: string) => void;
 }
 
 export function buildServices(config: AppConfig, overrides: AdapterOverrides = {}): Services {
@@ -89,6 +98,16 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     documentLinks: documents.documentLinks,
   });
   const timeline = createTimelineModule(database, chainSigner, stages.requests);
+  const notifications = createNotificationsModule({
+    database,
+    bus,
+    keyring,
+    applications: stages.repository,
+    settings: config.notifications,
+    environment: config.environment,
+    backlog: overrides.deliveryBacklog ?? deliveryBacklogFromConfig(config),
+    ...(overrides.log === undefined ? {} : { log: overrides.log }),
+  });
 
   const healthChecks: HealthCheck[] = [
     { name: 'cosmos', check: async () => void (await database.read()) },
@@ -118,8 +137,10 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     documents,
     events: createEventsModule(database, systemClock, { applications: stages.repository, timeline: timeline.appender, meter: stages.requests }),
     timeline,
+    notifications,
     healthChecks,
     async close() {
+      notifications.close();
       await Promise.allSettled([flags.close(), overrides.bus ? Promise.resolve() : bus.close()]);
       cosmos.dispose();
     },
@@ -131,4 +152,9 @@ function busFromConfig(config: AppConfig): MessageBus {
     throw new Error("ServiceBusConnection=UseLocalBroker=true works only inside the local host (npm start), which supplies its broker.");
   }
   return new ServiceBusMessageBus({ fullyQualifiedNamespace: config.bus.fullyQualifiedNamespace, credential: azureCredential(config.bus.clientId) });
+}
+
+function deliveryBacklogFromConfig(config: AppConfig): DeliveryBacklog {
+  if (config.bus.kind === 'local') return { scheduledDeliveries: async () => 0 };
+  return new ServiceBusDeliveryBacklog({ fullyQualifiedNamespace: config.bus.fullyQualifiedNamespace, credential: azureCredential(config.bus.clientId) });
 }

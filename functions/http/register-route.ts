@@ -49,7 +49,7 @@ export function registerRoute<D extends RouteDefinition>(definition: D, handler:
       const caller = await authenticate(request, definition);
       const params = parseParams(definition.params, request);
       const query = parseQuery(definition.query, request);
-      const rawBody = definition.method === 'POST' ? await readJsonBodyText(request, definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : '';
+      const rawBody = definition.method === 'POST' || definition.method === 'PATCH' ? await readJsonBodyText(request, definition.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : '';
       const body = definition.body === undefined ? undefined : parseOrThrow(definition.body, parseJsonBody(rawBody, definition.emptyBody));
       const result = await withIdempotency(request, caller, rawBody, () =>
         run({ access: caller?.access, principal: caller?.principal as never, params, query, body, request }),

@@ -115,7 +115,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     const metrics = createLocalMetrics();
     stack.push(() => metrics.shutdown());
-    const services = buildServices(loadConfig(settings), { bus: new LocalBrokerMessageBus(broker) });
+    const services = buildServices(loadConfig(settings), {
+      bus: new LocalBrokerMessageBus(broker),
+      deliveryBacklog: { scheduledDeliveries: async () => (broker.isOpen ? broker.counts('notification-deliveries').scheduled : 0) },
+      log,
+    });
     installServices(services);
     stack.push(async () => {
       uninstallServices();

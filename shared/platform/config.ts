@@ -39,6 +39,21 @@ export interface AppConfig {
   readonly encryption: { readonly keys: Readonly<Record<string, string>>; readonly currentKeyId: string };
   /** HMAC keys that sign the timeline's hash chain (kept out of Cosmos DB): id → base64 key, and the id that signs. */
   readonly timelineSigning: { readonly keys: Readonly<Record<string, string>>; readonly currentKeyId: string };
+  /** Notification delivery: retry schedule, timeouts, Google Chat rate, where links point. */
+  readonly notifications: NotificationSettings;
+}
+
+export interface NotificationSettings {
+  /** Upper bound of the wait before each retry (full jitter draws from 0 to it); its length is the number of retries. */
+  readonly retryScheduleMs: readonly number[];
+  /** One delivery attempt's time limit (connect, send, answer). */
+  readonly deliveryTimeoutMs: number;
+  /** The longest `Retry-After` honoured; a longer one is cut to this. */
+  readonly retryAfterMaxMs: number;
+  /** Google Chat messages per minute per space (Google's limit is 60). */
+  readonly chatMessagesPerMinute: number;
+  /** The web app's public URL; links in notifications point under it (none when unset). */
+  readonly publicUrl?: string;
 }
 
 export interface ConfigIssue {
@@ -70,6 +85,22 @@ const sasMinutes = (fallback: number) =>
   z.coerce.number({ error: 'a number of minutes (at most 15 is used)' }).positive({ error: 'a positive number of minutes' }).default(fallback)
     .transform((minutes) => Math.min(minutes, MAX_SAS_TTL_MINUTES));
 
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** `5s,30s,2m,…`: 1 to 20 durations (`ms`, `s`, `m`, `h`), each from 10 ms to 24 h. */
+const retryScheduleSchema = z.string().transform((text, ctx) => {
+  const parts = text.split(',').map((part) => part.trim());
+  const durations = parts.map((part) => {
+    const match = /^(\d+)(ms|s|m|h)$/.exec(part);
+    return match ? Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS] : Number.NaN;
+  });
+  if (parts.length < 1 || parts.length > 20 || durations.some((ms) => !(ms >= 10 && ms <= 86_400_000))) {
+    ctx.addIssue({ code: 'custom', message: 'a comma-separated list of 1 to 20 durations such as 5s,30s,2m,10m,30m,2h,6h,12h (units ms, s, m, h; each 10 ms to 24 h)' });
+    return z.NEVER;
+  }
+  return durations;
+});
+
 const settingsSchema = z
   .object({
     STAGELINE_ENVIRONMENT: z.enum(['local', 'azure'], { error: "'local' or 'azure'" }).default('azure'),
@@ -99,6 +130,11 @@ const settingsSchema = z
     ENCRYPTION_KEY_ID: z.string({ error: 'the id of the encryption key that encrypts new data (one of ENCRYPTION_KEYS)' }).trim().min(1),
     TIMELINE_SIGNING_KEYS: encryptionKeysSchema,
     TIMELINE_SIGNING_KEY_ID: z.string({ error: 'the id of the key that signs the timeline chain (one of TIMELINE_SIGNING_KEYS)' }).trim().min(1),
+    NOTIFICATIONS_RETRY_SCHEDULE: retryScheduleSchema.default([5_000, 30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000]),
+    NOTIFICATIONS_DELIVERY_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds' }).int().min(100).max(60_000).default(10_000),
+    NOTIFICATIONS_RETRY_AFTER_MAX_SECONDS: z.coerce.number({ error: 'a number of seconds' }).int().min(1).max(86_400).default(3_600),
+    NOTIFICATIONS_CHAT_MESSAGES_PER_MINUTE: z.coerce.number({ error: 'messages per minute' }).int().min(6).max(600).default(60),
+    STAGELINE_PUBLIC_URL: optionalUrl('the web app\'s public URL, for links in notifications'),
   });
 
 export type Settings = Readonly<Record<string, string | undefined>>;
@@ -141,6 +177,7 @@ function crossKeyIssues(raw: Settings): ConfigIssue[] {
       if (has(key)) issue(key, "unset: allowed only with STAGELINE_ENVIRONMENT='local'");
     }
     if (raw.AUTH_ISSUER === DEV_ISSUER) issue('AUTH_ISSUER', 'a real issuer: the development issuer is allowed only locally');
+    if (has('STAGELINE_PUBLIC_URL') && !/^https:\/\//i.test(raw.STAGELINE_PUBLIC_URL!.trim())) issue('STAGELINE_PUBLIC_URL', 'an https:// URL outside the local environment');
   }
   return issues;
 }
@@ -196,5 +233,12 @@ export function loadConfig(settings: Settings): AppConfig {
     telemetry: s.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: s.APPLICATIONINSIGHTS_CONNECTION_STRING } : {},
     encryption: { keys: s.ENCRYPTION_KEYS, currentKeyId: s.ENCRYPTION_KEY_ID },
     timelineSigning: { keys: s.TIMELINE_SIGNING_KEYS, currentKeyId: s.TIMELINE_SIGNING_KEY_ID },
+    notifications: {
+      retryScheduleMs: s.NOTIFICATIONS_RETRY_SCHEDULE,
+      deliveryTimeoutMs: s.NOTIFICATIONS_DELIVERY_TIMEOUT_MS,
+      retryAfterMaxMs: s.NOTIFICATIONS_RETRY_AFTER_MAX_SECONDS * 1000,
+      chatMessagesPerMinute: s.NOTIFICATIONS_CHAT_MESSAGES_PER_MINUTE,
+      ...(s.STAGELINE_PUBLIC_URL ? { publicUrl: s.STAGELINE_PUBLIC_URL.replace(/\/+$/, '') } : {}),
+    },
   };
 }

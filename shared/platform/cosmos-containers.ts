@@ -18,8 +18,11 @@ export const containers = [
   // Upload intents (id = uploadId): the blob trigger and GET /api/uploads/{id} know only the upload id.
   { id: 'uploadIntents', partitionKey: '/id' },
   { id: 'timeline', partitionKey: '/applicationId' },
-  { id: 'deadLetters', partitionKey: '/applicationId' },
+  // Notifications: failed deliveries (the dead-letter log), webhook endpoints (URLs and secrets sealed),
+  // per-user in-app inboxes (kept 90 days).
+  { id: 'deadLetters', partitionKey: '/tenantId' },
   { id: 'webhooks', partitionKey: '/tenantId' },
+  { id: 'inbox', partitionKey: '/recipient', defaultTtl: 7_776_000 },
   { id: 'calendarConnections', partitionKey: '/recruiterId' },
   { id: 'idempotency', partitionKey: '/key', defaultTtl: 86_400 },
   // Post-transition callbacks: per-callback completion records (30 days) and the stage-SLA watcher's records.

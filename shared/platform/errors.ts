@@ -40,6 +40,11 @@ export const errorCatalogue = {
   'IDEMPOTENCY.IN_PROGRESS': { kind: 'conflict', message: 'A request with this Idempotency-Key is still running.' },
   'FEATURE.DISABLED': { kind: 'forbidden', message: 'Dynamic stages are disabled.' },
   'FEATURE.UNAVAILABLE': { kind: 'unavailable', message: 'The feature flag provider is unavailable; mutations are denied until it answers.' },
+  'NOTIFICATION.NOT_FOUND': { kind: 'not_found', message: 'No such notification in your inbox.' },
+  'WEBHOOK.NOT_FOUND': { kind: 'not_found', message: 'No such webhook.' },
+  'WEBHOOK.URL_NOT_ALLOWED': { kind: 'invalid', message: 'This webhook URL is not allowed.' },
+  'DEAD_LETTER.NOT_FOUND': { kind: 'not_found', message: 'No such dead-lettered delivery.' },
+  'DEAD_LETTER.ALREADY_REPLAYED': { kind: 'conflict', message: 'This delivery was already replayed; it is back in the log only if the replay fails too.' },
   'DEPENDENCY.UNAVAILABLE': { kind: 'unavailable', message: 'A service this request needs is unavailable.' },
   'INTERNAL': { kind: 'internal', message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;

@@ -30,6 +30,9 @@ const MINUTE = 60_000;
 
 export const queues = [
   { name: 'notifications', maxDeliveryCount: 10, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 10 * MINUTE },
+  // One message per notification delivery attempt (fan-out of `notifications`); retries are scheduled messages here.
+  // A day of duplicate detection: a fan-out retried later than 10 minutes still sends each delivery once.
+  { name: 'notification-deliveries', maxDeliveryCount: 10, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 24 * 60 * MINUTE },
 ] as const satisfies readonly QueueDefinition[];
 
 export const topics = [

@@ -28,7 +28,7 @@ function registrations(entry: string, env: Record<string, string>): Array<{ name
 }
 
 describe('npm run build', () => {
-  // A full tsc build and two app loads: tens of seconds on a busy 2-core machine.
+  // A full tsc emit plus two app loads (each waits out the App Configuration provider's credential retry): over 30 s on 2 shared cores.
   it('emits JavaScript that registers exactly the functions the TypeScript sources register', { timeout: 180_000 }, () => {
     execFileSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root, stdio: 'pipe' });
     const built = registrations(resolve(outDir, 'functions/index.js'), azureSettings);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevRole } from '../../local/dev-issuer.ts';
 import type { RouteDefinition } from '../../functions/http/route-definition.ts';
@@ -25,11 +26,15 @@ interface Fixture {
   /** An offer_accepted stage (the candidate's uploads go there) and an upload by its candidate. */
   readonly onboardingStageId?: string;
   readonly uploadId?: string;
+  /** Notification routes: an inbox item of the caller, a webhook and a dead letter of tenant `acme`. */
+  readonly notificationId?: string;
+  readonly webhookId?: string;
+  readonly deadLetterId?: string;
 }
 
 interface Request {
   readonly path: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly json?: unknown;
 }
 
@@ -45,8 +50,10 @@ interface RouteCase {
   readonly writes: boolean;
   /** The code of the 404 a caller who may not see the resource gets (default `APPLICATION.NOT_FOUND`). */
   readonly notFound?: string;
+  /** A tenant resource (webhook, dead letter) of `acme`: what an admitted caller of another tenant gets. */
+  readonly otherTenant?: { readonly status: number; readonly code: string };
   /** Runs before the request (and before the stored document is snapshotted). */
-  prepare?(api: ApiStack, fixture: Fixture): Promise<Partial<Fixture>>;
+  prepare?(api: ApiStack, fixture: Fixture, caller: Caller): Promise<Partial<Fixture>>;
   request(fixture: Fixture, caller: Caller): Request;
 }
 
@@ -118,6 +125,48 @@ const cases: Record<string, RouteCase> = {
     prepare: async (api, f) => ({ uploadId: await candidateUpload(api, f.applicationId) }),
     request: (f) => ({ path: `/uploads/${f.uploadId}`, method: 'GET' }),
   },
+  listInbox: { scope: 'tenant', status: 200, writes: false, request: () => ({ path: '/me/notifications', method: 'GET' }) },
+  markNotificationRead: {
+    scope: 'tenant',
+    status: 200,
+    writes: false,
+    prepare: async (api, _f, c) => ({ notificationId: await inboxItemOf(api, c) }),
+    request: (f) => ({ path: `/me/notifications/${f.notificationId}/read`, method: 'POST' }),
+  },
+  markAllNotificationsRead: { scope: 'tenant', status: 200, writes: false, request: () => ({ path: '/me/notifications/read-all', method: 'POST' }) },
+  createWebhook: { scope: 'tenant', status: 201, writes: false, request: () => ({ path: '/manage/webhooks', method: 'POST', json: { kind: 'generic', url: 'http://127.0.0.1:9/matrix' } }) },
+  listWebhooks: { scope: 'tenant', status: 200, writes: false, request: () => ({ path: '/manage/webhooks', method: 'GET' }) },
+  ...Object.fromEntries(
+    (
+      [
+        ['getWebhook', 'GET', '', 200, undefined],
+        ['updateWebhook', 'PATCH', '', 200, { events: ['offer.sent'] }],
+        ['deleteWebhook', 'DELETE', '', 204, undefined],
+        ['rotateWebhookSecret', 'POST', '/rotate-secret', 200, undefined],
+        ['testWebhook', 'POST', '/test', 200, undefined],
+      ] as const
+    ).map(([name, method, suffix, status, json]): [string, RouteCase] => [
+      name,
+      {
+        scope: 'tenant',
+        status,
+        writes: false,
+        otherTenant: { status: 404, code: 'WEBHOOK.NOT_FOUND' },
+        prepare: async (api) => ({ webhookId: await acmeWebhook(api) }),
+        request: (f) => ({ path: `/manage/webhooks/${f.webhookId}${suffix}`, method, ...(json === undefined ? {} : { json }) }),
+      },
+    ]),
+  ),
+  listDeadLetters: { scope: 'tenant', status: 200, writes: false, request: () => ({ path: '/manage/dead-letters', method: 'GET' }) },
+  replayDeadLetter: {
+    scope: 'tenant',
+    status: 202,
+    writes: false,
+    otherTenant: { status: 404, code: 'DEAD_LETTER.NOT_FOUND' },
+    prepare: async (api) => ({ deadLetterId: await acmeDeadLetter(api) }),
+    request: (f) => ({ path: `/manage/dead-letters/${f.deadLetterId}/replay`, method: 'POST' }),
+  },
+  replayDeadLetters: { scope: 'tenant', status: 202, writes: false, request: () => ({ path: '/manage/dead-letters/replay', method: 'POST', json: {} }) },
 };
 
 let onboarding: Promise<string> | undefined;
@@ -142,6 +191,44 @@ function candidateUpload(api: ApiStack, applicationId: string): Promise<string> 
   return upload;
 }
 
+/** Who a caller is: tenant `acme` or `globex`, and their subject. */
+function identity(c: Caller): { tenant: string; sub: string } {
+  return { tenant: c.ownTenant ? 'acme' : 'globex', sub: c.role === 'candidate' ? (c.ownCandidate ? 'cand-1' : 'cand-2') : `${c.role}-1` };
+}
+
+/** An unread inbox item of the caller (written as a delivery would). */
+async function inboxItemOf(api: ApiStack, caller: Caller): Promise<string> {
+  const { tenant, sub } = identity(caller);
+  const id = `msg_${randomUUID().replaceAll('-', '')}`;
+  const now = new Date().toISOString();
+  await api.host.services.notifications.deps.inbox.add({
+    id, recipient: `${tenant}/${sub}`, tenantId: tenant, userId: sub, eventId: `matrix:${id}`, event: 'stage.created',
+    title: 'Matrix', body: 'A matrix notification', payload: { type: 'STAGE_EVENT' }, occurredAt: now, deliveredAt: now,
+  });
+  return id;
+}
+
+/** A fresh webhook of tenant `acme` (to a closed loopback port). */
+async function acmeWebhook(api: ApiStack): Promise<string> {
+  const created = await api.host.services.notifications.useCases.createWebhook({ tenantId: 'acme', actor: { role: 'admin', id: 'admin-1' } }, { kind: 'generic', url: 'http://127.0.0.1:9/matrix' });
+  return created.id;
+}
+
+/** A fresh dead letter of tenant `acme` (its endpoint no longer exists: a replay is dropped). */
+async function acmeDeadLetter(api: ApiStack): Promise<string> {
+  const id = `msg_${randomUUID().replaceAll('-', '')}`;
+  const now = new Date().toISOString();
+  const message = {
+    v: 1 as const, deliveryId: id, eventId: `matrix:${id}`, tenantId: 'acme', event: 'stage.created' as const, occurredAt: now,
+    target: { channel: 'webhook' as const, webhookId: 'wh_gone' }, content: { title: 't', body: 'b', payload: {} }, attempt: 1, attempts: [], replay: 0,
+  };
+  await api.host.services.notifications.deps.deadLetters.put({
+    id, tenantId: 'acme', deliveryId: id, eventId: message.eventId, event: 'stage.created', channel: 'webhook', webhookId: 'wh_gone', reason: 'HTTP 410',
+    attempts: [{ attempt: 1, at: now, durationMs: 1, status: 410, outcome: 'permanent' }], deadLetteredAt: now, status: 'dead_lettered', replays: 0, message,
+  });
+  return id;
+}
+
 /** A live interview stage on the application, scheduled through the scheduling path (code, as the capability does). */
 async function scheduledInterview(api: ApiStack, applicationId: string): Promise<string> {
   const { useCases } = api.host.services.stages;
@@ -162,6 +249,7 @@ function expected(definition: RouteDefinition, route: RouteCase, caller: Caller)
   if (definition.access === 'public') return { status: route.status, writes: false };
   if (!permits(caller.role, definition.access.operation)) return { status: 403, code: 'AUTH.FORBIDDEN', writes: false };
   if (route.scope === 'application' && !seesApplication(caller)) return { status: 404, code: route.notFound ?? 'APPLICATION.NOT_FOUND', writes: false };
+  if (route.otherTenant !== undefined && !caller.ownTenant) return { ...route.otherTenant, writes: false };
   // A batch from another tenant answers 200 with the item failed as not found: nothing is written.
   return { status: route.status, writes: route.writes && caller.ownTenant };
 }
@@ -190,8 +278,9 @@ describe('authorisation matrix', () => {
   it.each(rows.filter((row) => row.route !== undefined).map((row) => [`${row.definition.method} /api/${row.definition.route} as ${label(row.caller)} → ${row.outcome!.status}`, row] as const))(
     '%s',
     async (_name, { definition, caller, route, outcome }) => {
-      const token = await api.as(caller.role, caller.ownTenant ? 'acme' : 'globex', caller.role === 'candidate' ? (caller.ownCandidate ? 'cand-1' : 'cand-2') : `${caller.role}-1`);
-      const current = { ...fixture, ...(await route!.prepare?.(api, fixture)) };
+      const { tenant, sub } = identity(caller);
+      const token = await api.as(caller.role, tenant, sub);
+      const current = { ...fixture, ...(await route!.prepare?.(api, fixture, caller)) };
       const before = await api.settled(fixture.applicationId);
       const { path, method, json } = route!.request(current, caller);
       const response = await api.call(path, { token, method, ...(json === undefined ? {} : { json }) });

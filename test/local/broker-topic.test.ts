@@ -52,6 +52,7 @@ describe('LocalBroker topics', () => {
   it('creates exactly the entities of messaging-entities.ts, each with a dead-letter sub-queue', async () => {
     broker = await LocalBroker.open({ queues, topics });
     expect(broker.paths().sort()).toEqual([
+      'notification-deliveries', 'notification-deliveries/$deadletterqueue',
       'notifications', 'notifications/$deadletterqueue',
       'stage-events/Subscriptions/ats-sync', 'stage-events/Subscriptions/ats-sync/$deadletterqueue',
       'stage-events/Subscriptions/post-transition-callbacks', 'stage-events/Subscriptions/post-transition-callbacks/$deadletterqueue',

@@ -1,6 +1,7 @@
 import type { RouteDefinition } from '../route-definition.ts';
 import { documentRoutes } from './documents.routes.ts';
 import { eventRoutes } from './events.routes.ts';
+import { notificationRoutes } from './notifications.routes.ts';
 import { platformRoutes } from './platform.routes.ts';
 import { stageRoutes } from './stages.routes.ts';
 import { timelineRoutes } from './timeline.routes.ts';
@@ -16,4 +17,5 @@ export const routeTable: readonly RouteDefinition[] = [
   ...Object.values(timelineRoutes),
   ...Object.values(eventRoutes),
   ...Object.values(documentRoutes),
+  ...Object.values(notificationRoutes),
 ];

@@ -25,6 +25,9 @@ export const permissions = {
   // Who may upload for which purpose and stage is the documents capability's rule (its domain).
   'documents.createUploadIntent': ['candidate', 'recruiter', 'admin'],
   'documents.readUpload': ['candidate', 'recruiter', 'admin'],
+  'notifications.readInbox': ['candidate', 'recruiter', 'interviewer', 'admin'],
+  'notifications.manageWebhooks': ['admin'],
+  'notifications.manageDeadLetters': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof permissions;

@@ -129,6 +129,16 @@ export class CosmosDocuments<T extends { readonly id: string }> {
     }
   }
 
+  /** The results of a `SELECT VALUE …` query (a count, a projection), each parsed with `schema`; metered like any query. */
+  async queryValues<V>(spec: SqlQuerySpec, schema: z.ZodType<V>, options: Omit<QueryOptions, 'continuationToken'> = {}): Promise<V[]> {
+    const all = await this.#call('query', () => this.#container.items.query<unknown>(spec, feedOptions(options)).fetchAll());
+    return all.resources.map((value) => {
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) throw new UnreadableDocumentError(this.#container.id, '(query value)', parsed.error.issues.map((issue) => issue.message));
+      return parsed.data;
+    });
+  }
+
   /** `#run` for a call with no expected failure status. */
   async #call<R extends SdkResponse>(operation: CosmosOperation, call: () => Promise<R>): Promise<R> {
     const outcome = await this.#run(operation, [], call);

@@ -1,0 +1,165 @@
+import { notificationsQueueBodySchema, type NotificationsQueueBody } from '../../events/api/notification-message.schema.ts';
+import { isDomainError } from '../../platform/errors.ts';
+import type { ApplicationDocument } from '../../stages/domain/application.schema.ts';
+import { deliveryIdOf, type DeliveryMessage, type DeliveryTarget } from '../domain/delivery.ts';
+import { chatThreadKey, notificationContent, type EventFacts, type NotificationContent } from '../domain/notification-content.ts';
+import { broadcastEvents, notificationEventOf, type NotificationEvent } from '../domain/notification-event.ts';
+import { recipientsFor, type RecipientFacts } from '../domain/recipients.ts';
+import { retryDelayMs } from '../domain/retry-policy.ts';
+import { acceptsEvent } from '../domain/webhook.ts';
+import type { NotificationDeps } from './notification-deps.ts';
+import { unreadable } from './unreadable-message.ts';
+import { ensureInstruments } from './notification-metrics.ts';
+
+/** One delivery of a `notifications` message: its body, which fan-out attempt it is, and which Service Bus delivery. */
+export interface FanOutInput {
+  readonly body: unknown;
+  readonly fanOutAttempt: number;
+  readonly deliveryCount: number;
+  readonly maxDeliveryCount: number;
+}
+
+export type FanOutOutcome =
+  | { readonly kind: 'fanned_out'; readonly event: NotificationEvent; readonly deliveries: number }
+  | { readonly kind: 'ignored'; readonly reason: string }
+  | { readonly kind: 'requeued'; readonly attempt: number; readonly at: string };
+
+/**
+ * One event from the `notifications` queue becomes one delivery per (recipient, channel,
+ * target): an inbox item for each person the recipient table names, and one delivery per
+ * webhook of the tenant whose filters take the event (a disabled one too: its delivery goes to
+ * the dead-letter log, to be replayed once it is enabled again). Each delivery is its own
+ * message on `notification-deliveries` with a deterministic id (event id + target), so an event
+ * fanned out twice sends each delivery once.
+ *
+ * An unreadable message throws `UnreadableMessageError`. When the application store is
+ * unavailable, the event is put back on the queue as a scheduled message (the retry schedule)
+ * instead of failing: Service Bus triggers have no retry policy, and redelivery is immediate.
+ */
+export async function fanOutEvent(deps: NotificationDeps, input: FanOutInput): Promise<FanOutOutcome> {
+  ensureInstruments();
+  const parsed = notificationsQueueBodySchema.safeParse(input.body);
+  if (!parsed.success) throw unreadable('notifications', parsed.error, input);
+  const body = parsed.data;
+  const event = notificationEventOf(body);
+  if (event === undefined) return { kind: 'ignored', reason: 'no one is told about this event' };
+  try {
+    const messages = await deliveriesFor(deps, body, event);
+    if (messages === undefined) return { kind: 'ignored', reason: 'the application is gone or belongs to another tenant' };
+    await deps.queues.sendDeliveries(messages);
+    return { kind: 'fanned_out', event, deliveries: messages.length };
+  } catch (error) {
+    if (!isDomainError(error) || error.code !== 'DEPENDENCY.UNAVAILABLE') throw error;
+    const delay = retryDelayMs(input.fanOutAttempt, { kind: 'retry', reason: 'dependency unavailable' }, deps.settings.retryScheduleMs, deps.settings.retryAfterMaxMs, deps.random);
+    if (delay === undefined) throw error;
+    const at = new Date(Date.parse(deps.clock.now()) + delay);
+    await deps.queues.requeueEvent(input.body, body.eventId, input.fanOutAttempt + 1, at);
+    deps.log(`notifications: event ${body.eventId} fan-out postponed to ${at.toISOString()} (attempt ${input.fanOutAttempt + 1}): ${error.message}`);
+    return { kind: 'requeued', attempt: input.fanOutAttempt + 1, at: at.toISOString() };
+  }
+}
+
+async function deliveriesFor(deps: NotificationDeps, body: NotificationsQueueBody, event: NotificationEvent): Promise<DeliveryMessage[] | undefined> {
+  const gathered = await gather(deps, body, event);
+  if (gathered === undefined) return undefined;
+  const { facts, recipients } = gathered;
+  const occurredAt = facts.timestamp;
+  const message = (target: DeliveryTarget, content: NotificationContent): DeliveryMessage => ({
+    v: 1,
+    deliveryId: deliveryIdOf(facts.eventId, target),
+    eventId: facts.eventId,
+    tenantId: facts.tenantId,
+    event,
+    ...(facts.applicationId === undefined ? {} : { applicationId: facts.applicationId }),
+    ...(facts.jobId === undefined ? {} : { jobId: facts.jobId }),
+    occurredAt,
+    target,
+    content: { ...content, payload: { ...content.payload } },
+    attempt: 1,
+    attempts: [],
+    replay: 0,
+  });
+
+  const messages: DeliveryMessage[] = [];
+  const byAudience = new Map<string, NotificationContent>();
+  const contentFor = (audience: 'candidate' | 'staff') => {
+    if (!byAudience.has(audience)) byAudience.set(audience, notificationContent(facts, audience, deps.settings.publicUrl));
+    return byAudience.get(audience)!;
+  };
+  for (const recipient of recipientsFor(event, recipients)) {
+    messages.push(message({ channel: 'inbox', userId: recipient.userId, role: recipient.role, audience: recipient.audience }, contentFor(recipient.audience)));
+  }
+  if (broadcastEvents.includes(event)) {
+    const threadKey = chatThreadKey(facts.applicationId);
+    for (const { webhook } of await deps.webhooks.list(facts.tenantId)) {
+      if (!acceptsEvent(webhook, event, facts.jobId)) continue;
+      const staff = contentFor('staff');
+      messages.push(
+        webhook.kind === 'google_chat'
+          ? message({ channel: 'google_chat', webhookId: webhook.id }, { ...staff, ...(threadKey === undefined ? {} : { threadKey }) })
+          : message({ channel: 'webhook', webhookId: webhook.id }, staff),
+      );
+    }
+  }
+  return messages;
+}
+
+/** The facts of the event and who may be told, from the message and (for stage events) the application. */
+async function gather(
+  deps: NotificationDeps,
+  body: NotificationsQueueBody,
+  event: NotificationEvent,
+): Promise<{ readonly facts: EventFacts; readonly recipients: RecipientFacts } | undefined> {
+  const none: RecipientFacts = { recruiterIds: [], interviewerIds: [], stageVisibleToCandidate: false, actionableByCandidate: false, notifyCandidate: false };
+  switch (body.kind) {
+    case 'calendar.connection_invalid':
+      return {
+        facts: { event, eventId: body.eventId, tenantId: body.tenantId, timestamp: body.timestamp },
+        recipients: { ...none, recruiterId: body.recruiterId },
+      };
+    case 'upload.rejected':
+      return {
+        facts: {
+          event,
+          eventId: body.eventId,
+          tenantId: body.tenantId,
+          timestamp: body.timestamp,
+          applicationId: body.applicationId,
+          notice: { uploadId: body.uploadId, purpose: body.purpose, reason: body.reason, ...(body.stageId === undefined ? {} : { stageId: body.stageId }) },
+        },
+        recipients: { ...none, uploader: body.uploader },
+      };
+    default: {
+      const application = await readApplication(deps, body.applicationId, body.tenantId);
+      if (application === undefined) return undefined;
+      const stage = application.stages.find((candidate) => candidate.id === body.stageId);
+      const visibleNow = stage?.visibleToCandidate ?? false;
+      return {
+        facts: {
+          event,
+          eventId: body.eventId,
+          tenantId: body.tenantId,
+          timestamp: body.timestamp,
+          applicationId: body.applicationId,
+          jobId: application.jobId,
+          stage: { id: body.stageId, type: body.stageType, status: body.stageStatus, ...(stage === undefined ? {} : { title: stage.title }) },
+          actor: body.actor,
+          ...(stage?.type === 'disqualified' && stage.data.candidateMessage !== undefined ? { candidateMessage: stage.data.candidateMessage } : {}),
+        },
+        recipients: {
+          candidateId: application.candidateId,
+          recruiterIds: application.recruiterIds,
+          interviewerIds: stage?.type === 'live_interview' ? stage.data.interviewerIds : [],
+          stageVisibleToCandidate: body.visibleToCandidate && visibleNow,
+          actionableByCandidate: body.actionableBy === 'candidate',
+          notifyCandidate: stage?.type === 'disqualified' ? stage.data.notifyCandidate : false,
+        },
+      };
+    }
+  }
+}
+
+async function readApplication(deps: NotificationDeps, applicationId: string, tenantId: string): Promise<ApplicationDocument | undefined> {
+  const stored = await deps.applications.get(applicationId);
+  return stored === undefined || stored.document.tenantId !== tenantId ? undefined : stored.document;
+}
