@@ -5,7 +5,7 @@ import { stageResponseSchema, applicationViewSchema } from '../../shared/stages/
 import { startApiStack, type ApiStack } from '../support/stage-api.ts';
 import { doc, docx, jpeg, pdf, png } from '../support/document-files.ts';
 import {
-  blobNames, documentIdsOnStages, documentsStorage, metricValue, putFile, requestUpload, settledUpload, storedDocument, storedIntent, uploadAndSettle,
+  blobNames, documentIdsOnStages, documentsStorage, metricValue, putFile, rejectionNotices, requestUpload, settledUpload, storedDocument, storedIntent, uploadAndSettle,
   type UploadIntentAnswer,
 } from '../support/upload-api.ts';
 
@@ -334,7 +334,7 @@ describe('documents through the local host: each purpose end to end', () => {
     expect(await blobNames(storage.getContainerClient('documents'), `acme/${documentId}`)).toEqual([]);
     expect(await blobNames(storage.getContainerClient('quarantine'), `acme/${intent.uploadId}`)).toEqual([]);
     expect(await api.raw(appId)).toEqual(before);
-    const notices = (await api.host.broker.peek('notifications', 10_000)).map((message) => message.body as Record<string, unknown>);
+    const notices = await rejectionNotices(api);
     expect(notices.filter((notice) => notice['uploadId'] === intent.uploadId)).toEqual([
       { kind: 'upload.rejected', eventId: `upload.rejected:${intent.uploadId}`, tenantId: 'acme', applicationId: appId, stageId, uploadId: intent.uploadId, purpose: 'assignment_submission', reason: 'not_attachable', uploader: { role: 'candidate', id: 'cand-1' }, timestamp: expect.any(String) },
     ]);

@@ -82,6 +82,11 @@ export function stageApi(options: { readonly baseUrl: string; readonly recruiter
 }
 
 export interface ApiStack extends TestStack {
+  /**
+   * Every message the app handed the bus since the stack started, in order (queues have their own
+   * consumers, so peeking them would race those): entity, message id and body.
+   */
+  readonly sent: ReadonlyArray<{ readonly entity: string; readonly messageId: string; readonly body: unknown }>;
   /** A token for `role` in `tenant` as `sub` (cached). */
   as(role: DevRole, tenant: string, sub: string): Promise<string>;
   /** The stored application document, Cosmos system fields included. */
@@ -106,6 +111,13 @@ export async function startApiStack(settings: Readonly<Record<string, string>> =
   const stack = await startTestStack({ settings: { FEATURE_FLAGS_REFRESH_SECONDS: '1', ...settings } });
   const tokens = new Map<string, Promise<string>>();
   const applications = stack.host.services.database.container('applications');
+  const sent: Array<{ entity: string; messageId: string; body: unknown }> = [];
+  const bus = stack.host.services.bus;
+  const send = bus.send.bind(bus);
+  bus.send = async (entity, messages) => {
+    await send(entity, messages);
+    for (const message of messages) sent.push({ entity, messageId: message.messageId, body: message.body });
+  };
   const as = (role: DevRole, tenant: string, sub: string) => {
     const key = `${role}|${tenant}|${sub}`;
     if (!tokens.has(key)) tokens.set(key, stack.token(role, tenant, sub));
@@ -113,6 +125,7 @@ export async function startApiStack(settings: Readonly<Record<string, string>> =
   };
   return {
     ...stack,
+    sent,
     as,
     raw: async (id) => (await applications.item(id, id).read()).resource,
     async settled(id) {

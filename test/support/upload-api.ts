@@ -101,8 +101,10 @@ export async function documentsOfUpload(api: ApiStack, uploadId: string): Promis
 
 /** `upload.rejected` notices on the notifications queue (peeked, not received). */
 export async function rejectionNotices(api: ApiStack): Promise<Array<Record<string, unknown>>> {
-  const messages = await api.host.broker.peek('notifications', 10_000);
-  return messages.map((message) => message.body as Record<string, unknown>).filter((body) => body['kind'] === 'upload.rejected');
+  return api.sent
+    .filter((message) => message.entity === 'notifications')
+    .map((message) => message.body as Record<string, unknown>)
+    .filter((body) => body['kind'] === 'upload.rejected');
 }
 
 /** Every document id on the application's stored stages (artifacts, submissions and history, letters, onboarding). */
