@@ -10,7 +10,8 @@ import { ServiceBusMessageBus } from './events/adapters/service-bus-message-bus.
 import { DYNAMIC_STAGES_FLAG, type FeatureGate } from './flags/ports/feature-gate.port.ts';
 import { FileFeatureGate } from './flags/adapters/file-feature-gate.adapter.ts';
 import { AppConfigurationFeatureGate } from './flags/adapters/app-configuration-feature-gate.adapter.ts';
-import { checkCalendarReachable } from './scheduling/adapters/google-calendar-reachability.ts';
+import { createSchedulingModule, createSchedulingReencryptor, type SchedulingModule } from './scheduling/scheduling.module.ts';
+import type { Reencryptor } from './platform/crypto/reencryption.ts';
 import { createTokenVerifier } from './auth/adapters/jose-token-verifier.adapter.ts';
 import type { TokenVerifier } from './auth/ports/token-verifier.port.ts';
 import { legacyStages } from './legacy/domain/legacy-stages.ts';
@@ -37,6 +38,10 @@ export interface Services {
   readonly events: EventsModule;
   /** The hash-chained timeline: its store (reads, verify) and the appender the publisher uses. */
   readonly timeline: TimelineModule;
+  /** Calendar connections, slots, scheduled calls, status sync (issue 10). */
+  readonly scheduling: SchedulingModule;
+  /** Everything that holds sealed values, for the key rotation command (`npm run rotate-keys`). */
+  readonly reencryptors: readonly Reencryptor[];
   readonly healthChecks: readonly HealthCheck[];
   close(): Promise<void>;
 }
@@ -62,7 +67,16 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
 
   const auth = createTokenVerifier(config.auth);
   const keyring = createKeyring(config.encryption.keys, config.encryption.currentKeyId);
-  const stages = createStagesModule({ database, flags, clock: systemClock, legacy: legacyStages });
+  // Stages and scheduling need each other: the stages' booking port reaches the scheduling module built just after.
+  let scheduling: SchedulingModule | undefined;
+  const stages = createStagesModule({
+    database,
+    flags,
+    clock: systemClock,
+    legacy: legacyStages,
+    interviews: { createScheduledInterview: (...args) => scheduling!.interviewBooking.createScheduledInterview(...args) },
+  });
+  scheduling = createSchedulingModule({ database, calendar: config.calendar, stages: stages.useCases, bus, keyring, clock: systemClock, meter: stages.requests });
   const timeline = createTimelineModule(database, stages.requests);
 
   const healthChecks: HealthCheck[] = [
@@ -77,7 +91,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
         return { source: flags.source, [DYNAMIC_STAGES_FLAG]: state.status };
       },
     },
-    { name: 'calendar', check: async () => ({ rootUrl: config.calendar.rootUrl, ...(await checkCalendarReachable(config.calendar.rootUrl)) }) },
+    { name: 'calendar', check: () => scheduling.health() },
   ];
 
   return {
@@ -92,12 +106,24 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     stages,
     events: createEventsModule(database, systemClock, { applications: stages.repository, timeline: timeline.appender, meter: stages.requests }),
     timeline,
+    scheduling,
+    reencryptors: reencryptorsOf(database),
     healthChecks,
     async close() {
       await Promise.allSettled([flags.close(), overrides.bus ? Promise.resolve() : bus.close()]);
       cosmos.dispose();
     },
   };
+}
+
+/**
+ * Every holder of sealed values, re-encrypted by `npm run rotate-keys` (the command builds only
+ * this and the keyring): one line per capability that encrypts.
+ */
+export function reencryptorsOf(database: Database): Reencryptor[] {
+  return [
+    createSchedulingReencryptor(database),
+  ];
 }
 
 function busFromConfig(config: AppConfig): MessageBus {

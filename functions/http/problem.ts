@@ -1,5 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from '@azure/functions';
-import { DomainError, errorCatalogue, type ErrorCode, type ErrorKind } from '../../shared/platform/errors.ts';
+import { DomainError, errorCatalogue, type ErrorCode, type ErrorKind, type RetryAdvice } from '../../shared/platform/errors.ts';
 
 /** The one mapping from error kinds to HTTP statuses. */
 export const statusByKind: Record<ErrorKind, number> = {
@@ -11,6 +11,7 @@ export const statusByKind: Record<ErrorKind, number> = {
   unprocessable: 422,
   too_large: 413,
   unavailable: 503,
+  bad_gateway: 502,
   internal: 500,
 };
 
@@ -18,7 +19,7 @@ export interface ProblemBody {
   readonly code: ErrorCode;
   readonly message: string;
   readonly details?: unknown;
-  readonly retry?: { readonly after?: number; readonly action?: string };
+  readonly retry?: RetryAdvice;
   readonly correlationId?: string;
 }
 

@@ -25,7 +25,7 @@ export interface RouteDefinition<
   B extends z.ZodType = z.ZodType,
 > {
   readonly name: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /** Route template under `/api`, as the Functions host reads it. */
   readonly route: string;
   readonly summary: string;

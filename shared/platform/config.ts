@@ -26,7 +26,7 @@ export interface AppConfig {
   readonly flags:
     | { readonly kind: 'file'; readonly path: string; readonly refreshIntervalMs: number }
     | { readonly kind: 'appConfiguration'; readonly endpoint: string; readonly refreshIntervalMs: number };
-  readonly calendar: { readonly rootUrl: string };
+  readonly calendar: CalendarConfig;
   readonly auth: {
     readonly issuer: string;
     readonly audience: string;
@@ -35,6 +35,32 @@ export interface AppConfig {
   readonly telemetry: { readonly appInsightsConnectionString?: string };
   /** Keys for secrets stored encrypted (tokens, webhook URLs): id → base64 key, and the id that encrypts. */
   readonly encryption: { readonly keys: Readonly<Record<string, string>>; readonly currentKeyId: string };
+}
+
+/** Google Calendar: the API root, the OAuth 2.0 client and endpoints, where Google calls back, and the call budget. */
+export interface CalendarConfig {
+  readonly rootUrl: string;
+  readonly oauth: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly authorizeUrl: string;
+    readonly tokenUrl: string;
+    readonly revokeUrl: string;
+    /** This app's `GET /api/calendar/oauth-callback`, as registered with Google. */
+    readonly redirectUri: string;
+    /** Where the recruiter's browser goes after the callback (`?calendar=connected` or `?calendar=error&reason=…`). */
+    readonly appRedirectUrl: string;
+    /** HMAC key (base64, ≥ 32 bytes) signing the `state` of the authorisation flow. */
+    readonly stateKey: string;
+  };
+  /** This app's `POST /api/calendar/notifications`, where Google pushes channel notifications. */
+  readonly pushAddress: string;
+  /** One Calendar API request gives up after this long. */
+  readonly timeoutMs: number;
+  /** Retries with backoff inside one API request stop once this much time has passed. */
+  readonly retryBudgetMs: number;
+  /** Lifetime asked for each push channel. */
+  readonly channelTtlSeconds: number;
 }
 
 export interface ConfigIssue {
@@ -78,6 +104,20 @@ const settingsSchema = z
     FEATURE_FLAGS_FILE: optionalText,
     FEATURE_FLAGS_REFRESH_SECONDS: z.coerce.number({ error: 'a number of seconds' }).int().min(1).max(3600).default(5),
     GOOGLE_CALENDAR_ROOT_URL: url('the Google APIs root URL').default('https://www.googleapis.com/'),
+    GOOGLE_OAUTH_CLIENT_ID: z.string({ error: 'the OAuth 2.0 client id of the Google Cloud project' }).trim().min(1),
+    GOOGLE_OAUTH_CLIENT_SECRET: z.string({ error: 'the OAuth 2.0 client secret (a Key Vault reference in Azure)' }).trim().min(1),
+    GOOGLE_OAUTH_AUTHORIZE_URL: url("Google's OAuth authorisation endpoint").default('https://accounts.google.com/o/oauth2/v2/auth'),
+    GOOGLE_OAUTH_TOKEN_URL: url("Google's OAuth token endpoint").default('https://oauth2.googleapis.com/token'),
+    GOOGLE_OAUTH_REVOKE_URL: url("Google's OAuth revocation endpoint").default('https://oauth2.googleapis.com/revoke'),
+    CALENDAR_OAUTH_REDIRECT_URI: url("this app's /api/calendar/oauth-callback as registered with Google"),
+    CALENDAR_CONNECTED_REDIRECT_URL: url('the app page a recruiter returns to after connecting a calendar'),
+    CALENDAR_PUSH_ADDRESS: url("this app's /api/calendar/notifications (Google pushes channel notifications there)"),
+    CALENDAR_OAUTH_STATE_KEY: z
+      .string({ error: 'the key signing OAuth state (base64 of at least 32 random bytes; a Key Vault reference in Azure)' })
+      .refine((value) => Buffer.from(value, 'base64').length >= 32, { message: 'base64 of at least 32 random bytes' }),
+    GOOGLE_CALENDAR_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds' }).int().min(50).max(60_000).default(4000),
+    CALENDAR_RETRY_BUDGET_MS: z.coerce.number({ error: 'milliseconds' }).int().min(0).max(30_000).default(8000),
+    CALENDAR_CHANNEL_TTL_SECONDS: z.coerce.number({ error: 'seconds' }).int().min(60).max(2_592_000).default(604_800),
     AUTH_ISSUER: z.string({ error: 'the token issuer (iss) to accept' }).trim().min(1),
     AUTH_AUDIENCE: z.string({ error: 'the token audience (aud) to accept' }).trim().min(1),
     AUTH_JWKS_URI: optionalUrl('the JWKS URL of the issuer'),
@@ -88,6 +128,16 @@ const settingsSchema = z
   });
 
 export type Settings = Readonly<Record<string, string | undefined>>;
+
+const CALENDAR_URL_KEYS = [
+  'GOOGLE_CALENDAR_ROOT_URL',
+  'GOOGLE_OAUTH_AUTHORIZE_URL',
+  'GOOGLE_OAUTH_TOKEN_URL',
+  'GOOGLE_OAUTH_REVOKE_URL',
+  'CALENDAR_OAUTH_REDIRECT_URI',
+  'CALENDAR_CONNECTED_REDIRECT_URL',
+  'CALENDAR_PUSH_ADDRESS',
+] as const;
 
 /** Rules across keys, checked on the raw settings so they are reported with every other issue. */
 function crossKeyIssues(raw: Settings): ConfigIssue[] {
@@ -126,6 +176,10 @@ function crossKeyIssues(raw: Settings): ConfigIssue[] {
       if (has(key)) issue(key, "unset: allowed only with STAGELINE_ENVIRONMENT='local'");
     }
     if (raw.AUTH_ISSUER === DEV_ISSUER) issue('AUTH_ISSUER', 'a real issuer: the development issuer is allowed only locally');
+    // Google only talks to (and only pushes to) https; plain http is for the local fakes.
+    for (const key of CALENDAR_URL_KEYS) {
+      if (has(key) && raw[key]!.trim().startsWith('http://')) issue(key, "an https:// URL: http:// is allowed only with STAGELINE_ENVIRONMENT='local'");
+    }
   }
   return issues;
 }
@@ -171,7 +225,23 @@ export function loadConfig(settings: Settings): AppConfig {
     flags: s.FEATURE_FLAGS_FILE
       ? { kind: 'file', path: s.FEATURE_FLAGS_FILE, refreshIntervalMs }
       : { kind: 'appConfiguration', endpoint: s.AppConfigEndpoint!, refreshIntervalMs },
-    calendar: { rootUrl: s.GOOGLE_CALENDAR_ROOT_URL.endsWith('/') ? s.GOOGLE_CALENDAR_ROOT_URL : `${s.GOOGLE_CALENDAR_ROOT_URL}/` },
+    calendar: {
+      rootUrl: s.GOOGLE_CALENDAR_ROOT_URL.endsWith('/') ? s.GOOGLE_CALENDAR_ROOT_URL : `${s.GOOGLE_CALENDAR_ROOT_URL}/`,
+      oauth: {
+        clientId: s.GOOGLE_OAUTH_CLIENT_ID,
+        clientSecret: s.GOOGLE_OAUTH_CLIENT_SECRET,
+        authorizeUrl: s.GOOGLE_OAUTH_AUTHORIZE_URL,
+        tokenUrl: s.GOOGLE_OAUTH_TOKEN_URL,
+        revokeUrl: s.GOOGLE_OAUTH_REVOKE_URL,
+        redirectUri: s.CALENDAR_OAUTH_REDIRECT_URI,
+        appRedirectUrl: s.CALENDAR_CONNECTED_REDIRECT_URL,
+        stateKey: s.CALENDAR_OAUTH_STATE_KEY,
+      },
+      pushAddress: s.CALENDAR_PUSH_ADDRESS,
+      timeoutMs: s.GOOGLE_CALENDAR_TIMEOUT_MS,
+      retryBudgetMs: s.CALENDAR_RETRY_BUDGET_MS,
+      channelTtlSeconds: s.CALENDAR_CHANNEL_TTL_SECONDS,
+    },
     auth: {
       issuer: s.AUTH_ISSUER,
       audience: s.AUTH_AUDIENCE,

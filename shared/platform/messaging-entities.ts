@@ -30,6 +30,8 @@ const MINUTE = 60_000;
 
 export const queues = [
   { name: 'notifications', maxDeliveryCount: 10, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 10 * MINUTE },
+  // Incremental calendar syncs asked for by Google's push notifications (bursts coalesce by messageId).
+  { name: 'calendar-sync', maxDeliveryCount: 5, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 10 * MINUTE },
 ] as const satisfies readonly QueueDefinition[];
 
 export const topics = [
@@ -39,6 +41,8 @@ export const topics = [
     subscriptions: [
       { name: 'ats-sync', maxDeliveryCount: 10, lockDurationMs: MINUTE },
       { name: 'post-transition-callbacks', maxDeliveryCount: 5, lockDurationMs: MINUTE },
+      // A cancelled live interview cancels its Google Calendar event.
+      { name: 'calendar-cancellations', maxDeliveryCount: 10, lockDurationMs: MINUTE, filter: { applicationProperties: { stageType: 'live_interview', action: 'cancel' } } },
     ],
   },
 ] as const satisfies readonly TopicDefinition[];

@@ -5,6 +5,7 @@ import type { FeatureGate } from '../flags/ports/feature-gate.port.ts';
 import type { Clock } from '../platform/clock.ts';
 import { CosmosRequestMeter } from '../platform/cosmos/cosmos-request-meter.ts';
 import type { IdempotencyStore } from '../platform/idempotency/idempotency.ts';
+import { DomainError } from '../platform/errors.ts';
 import { CosmosIdempotencyStore } from '../platform/idempotency/cosmos-idempotency-store.adapter.ts';
 import type { BatchBody, CreateApplicationBody, ListApplicationsQuery } from './api/application-requests.schema.ts';
 import type { ApplicationPageView, ApplicationView, BatchResult, FeedbackResponse, StageResponse } from './api/application-views.schema.ts';
@@ -16,6 +17,7 @@ import type { FeedbackInput } from './domain/feedback.schema.ts';
 import type { ApplicationRepository } from './ports/application-repository.port.ts';
 import type { LegacyStages } from './ports/legacy-stages.port.ts';
 import type { VerifiedDocuments } from './ports/verified-documents.port.ts';
+import type { InterviewBooking } from './ports/interview-booking.port.ts';
 import { ApplicationMutator } from './use-cases/application-mutator.ts';
 import { applyOwnedAction, applyStageAction } from './use-cases/apply-stage-action.ts';
 import { createApplication } from './use-cases/create-application.ts';
@@ -60,6 +62,13 @@ export function bindStageUseCases(deps: StageDeps, batch: BatchOptions = {}): St
 /** Until the documents capability answers, no document id resolves (`DOCUMENT.NOT_FOUND`). */
 export const noVerifiedDocuments: VerifiedDocuments = { find: async () => undefined };
 
+/** Until the scheduling capability is linked, no slot can be booked on stage creation. */
+export const noInterviewBooking: InterviewBooking = {
+  createScheduledInterview: async (_access, _applicationId, request) => {
+    throw new DomainError('SLOT.NOT_FOUND', { details: { slotId: request.data.slotId } });
+  },
+};
+
 /** The stage module as the entry points use it. */
 export interface StagesModule {
   readonly useCases: StageUseCases;
@@ -79,6 +88,7 @@ export interface StagesModuleOptions {
   readonly clock: Clock;
   readonly legacy: LegacyStages;
   readonly documents?: VerifiedDocuments;
+  readonly interviews?: InterviewBooking;
 }
 
 export function createStagesModule(options: StagesModuleOptions): StagesModule {
@@ -91,6 +101,7 @@ export function createStagesModule(options: StagesModuleOptions): StagesModule {
     mutator: new ApplicationMutator({ repository: applications, flags: options.flags, clock: options.clock }),
     legacy: options.legacy,
     documents: options.documents ?? noVerifiedDocuments,
+    interviews: options.interviews ?? noInterviewBooking,
     newId: randomUUID,
   };
   return {

@@ -3,7 +3,7 @@ import { applicationDocumentSchema } from '../domain/application.schema.ts';
 import { assignmentDataSchema } from '../domain/types/assignment.schema.ts';
 import { disqualifiedDataSchema } from '../domain/types/disqualified.schema.ts';
 import { feedbackSchema } from '../domain/feedback.schema.ts';
-import { liveInterviewDataSchema } from '../domain/types/live-interview.schema.ts';
+import { candidateLiveInterviewCallSchema, liveInterviewDataSchema } from '../domain/types/live-interview.schema.ts';
 import { idSchema, isoDateTimeSchema } from '../domain/schema-primitives.ts';
 import { stageActionSchema } from '../domain/stage-action.schema.ts';
 import {
@@ -25,7 +25,7 @@ const candidateHidden = { feedback: true, internalNotes: true, visibleToCandidat
 
 /** A stage as its candidate sees it: no feedback, internal notes, creator or internal data fields. */
 export const candidateStageViewSchema = z.discriminatedUnion('type', [
-  liveInterviewStageSchema.omit(candidateHidden).extend({ data: liveInterviewDataSchema.omit({ interviewerIds: true }), allowedActions: allowedActionsSchema }),
+  liveInterviewStageSchema.omit(candidateHidden).extend({ data: liveInterviewDataSchema.omit({ interviewerIds: true }).extend({ call: candidateLiveInterviewCallSchema.optional() }), allowedActions: allowedActionsSchema }),
   assignmentStageSchema.omit(candidateHidden).extend({ data: assignmentDataSchema.omit({ reviewerIds: true, reviewedBy: true }), allowedActions: allowedActionsSchema }),
   offerStageSchema.omit(candidateHidden).extend({ allowedActions: allowedActionsSchema }),
   offerAcceptedStageSchema.omit(candidateHidden).extend({ allowedActions: allowedActionsSchema }),

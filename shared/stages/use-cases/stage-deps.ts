@@ -4,6 +4,7 @@ import type { ApplicationBoard } from '../ports/application-board.port.ts';
 import type { ApplicationRepository } from '../ports/application-repository.port.ts';
 import type { LegacyStages } from '../ports/legacy-stages.port.ts';
 import type { VerifiedDocuments } from '../ports/verified-documents.port.ts';
+import type { InterviewBooking } from '../ports/interview-booking.port.ts';
 import type { ApplicationMutator } from './application-mutator.ts';
 
 /** What the stage use cases need from outside, built once by `stages.module.ts`. */
@@ -15,6 +16,8 @@ export interface StageDeps {
   readonly mutator: ApplicationMutator;
   readonly legacy: LegacyStages;
   readonly documents: VerifiedDocuments;
+  /** Live interviews created already booked in a slot (the scheduling capability). */
+  readonly interviews: InterviewBooking;
   /** New application, stage and feedback ids. */
   readonly newId: () => string;
 }
