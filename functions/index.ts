@@ -10,6 +10,7 @@ import './outbox-publisher.ts';
 import './outbox-sweeper.ts';
 import './timeline.ts';
 import './stage-callbacks.ts';
+import './scheduling.ts';
 import { services } from './app-services.ts';
 import { setupTelemetry } from './telemetry.ts';
 

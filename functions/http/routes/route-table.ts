@@ -1,6 +1,7 @@
 import type { RouteDefinition } from '../route-definition.ts';
 import { eventRoutes } from './events.routes.ts';
 import { platformRoutes } from './platform.routes.ts';
+import { schedulingRoutes } from './scheduling.routes.ts';
 import { stageRoutes } from './stages.routes.ts';
 import { timelineRoutes } from './timeline.routes.ts';
 
@@ -14,4 +15,5 @@ export const routeTable: readonly RouteDefinition[] = [
   ...Object.values(stageRoutes),
   ...Object.values(timelineRoutes),
   ...Object.values(eventRoutes),
+  ...Object.values(schedulingRoutes),
 ];

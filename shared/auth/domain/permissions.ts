@@ -22,6 +22,12 @@ export const permissions = {
   'timeline.read': ['candidate', 'recruiter', 'interviewer', 'admin'],
   'timeline.verify': ['recruiter', 'interviewer', 'admin'],
   'events.readStageSla': ['recruiter', 'interviewer', 'admin'],
+  'scheduling.connectCalendar': ['recruiter', 'admin'],
+  'scheduling.readConnection': ['recruiter', 'admin'],
+  'scheduling.manageSlots': ['recruiter', 'admin'],
+  'scheduling.readSlots': ['candidate', 'recruiter', 'interviewer', 'admin'],
+  'scheduling.schedule': ['candidate', 'recruiter', 'admin'],
+  'scheduling.reschedule': ['recruiter', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof permissions;
