@@ -59,6 +59,8 @@ export interface CalendarConfig {
   readonly timeoutMs: number;
   /** Retries with backoff inside one API request stop once this much time has passed. */
   readonly retryBudgetMs: number;
+  /** The first backoff ceiling (doubling per retry, full jitter). */
+  readonly backoffBaseMs: number;
   /** Lifetime asked for each push channel. */
   readonly channelTtlSeconds: number;
 }
@@ -117,6 +119,7 @@ const settingsSchema = z
       .refine((value) => Buffer.from(value, 'base64').length >= 32, { message: 'base64 of at least 32 random bytes' }),
     GOOGLE_CALENDAR_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds' }).int().min(50).max(60_000).default(4000),
     CALENDAR_RETRY_BUDGET_MS: z.coerce.number({ error: 'milliseconds' }).int().min(0).max(30_000).default(8000),
+    CALENDAR_BACKOFF_BASE_MS: z.coerce.number({ error: 'milliseconds' }).int().min(1).max(10_000).default(250),
     CALENDAR_CHANNEL_TTL_SECONDS: z.coerce.number({ error: 'seconds' }).int().min(60).max(2_592_000).default(604_800),
     AUTH_ISSUER: z.string({ error: 'the token issuer (iss) to accept' }).trim().min(1),
     AUTH_AUDIENCE: z.string({ error: 'the token audience (aud) to accept' }).trim().min(1),
@@ -240,6 +243,7 @@ export function loadConfig(settings: Settings): AppConfig {
       pushAddress: s.CALENDAR_PUSH_ADDRESS,
       timeoutMs: s.GOOGLE_CALENDAR_TIMEOUT_MS,
       retryBudgetMs: s.CALENDAR_RETRY_BUDGET_MS,
+      backoffBaseMs: s.CALENDAR_BACKOFF_BASE_MS,
       channelTtlSeconds: s.CALENDAR_CHANNEL_TTL_SECONDS,
     },
     auth: {

@@ -141,6 +141,7 @@ export function createSchedulingModule(options: SchedulingModuleOptions): Schedu
       appRedirectUrl: calendar.oauth.appRedirectUrl,
       channelTtlSeconds: calendar.channelTtlSeconds,
       retryBudgetMs: calendar.retryBudgetMs,
+      backoffBaseMs: calendar.backoffBaseMs,
     },
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     random: options.random ?? Math.random,

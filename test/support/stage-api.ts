@@ -102,8 +102,8 @@ export interface ApiStack extends TestStack {
 }
 
 /** The local stack with flags re-read every second, plus helpers for the stage API tests. */
-export async function startApiStack(): Promise<ApiStack> {
-  const stack = await startTestStack({ settings: { FEATURE_FLAGS_REFRESH_SECONDS: '1' } });
+export async function startApiStack(settings: Record<string, string> = {}): Promise<ApiStack> {
+  const stack = await startTestStack({ settings: { FEATURE_FLAGS_REFRESH_SECONDS: '1', ...settings } });
   const tokens = new Map<string, Promise<string>>();
   const applications = stack.host.services.database.container('applications');
   const as = (role: DevRole, tenant: string, sub: string) => {

@@ -16,6 +16,8 @@ export interface RequestLogEntry {
   readonly operation: string;
   readonly method: string;
   readonly path: string;
+  /** The query string (`?sendUpdates=all&conferenceDataVersion=1`). */
+  readonly query: string;
   readonly status: number | 'dropped';
   readonly fault?: number;
   readonly at: string;

@@ -133,7 +133,7 @@ async function handle(ctx: FakeContext, req: IncomingMessage, res: ServerRespons
   const operation = route.operation;
   const decision = operation === undefined ? undefined : ctx.faults.decide(operation);
   const log = (status: RequestLogEntry['status']) => {
-    if (operation !== undefined) ctx.requests.push({ operation, method, path: url.pathname, status, ...(decision ? { fault: decision.fault.id } : {}), at: new Date().toISOString() });
+    if (operation !== undefined) ctx.requests.push({ operation, method, path: url.pathname, query: url.search, status, ...(decision ? { fault: decision.fault.id } : {}), at: new Date().toISOString() });
   };
   if (decision !== undefined && decision.latencyMs > 0) await delay(decision.latencyMs);
   if (decision?.status !== undefined && !decision.dropResponse) {

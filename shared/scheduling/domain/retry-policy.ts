@@ -11,8 +11,8 @@ export interface RetryPolicy {
   readonly maxAttempts: number;
 }
 
-export function retryPolicy(budgetMs: number): RetryPolicy {
-  return { baseMs: 250, capMs: 4000, budgetMs, maxAttempts: 6 };
+export function retryPolicy(budgetMs: number, baseMs = 250): RetryPolicy {
+  return { baseMs, capMs: baseMs * 16, budgetMs, maxAttempts: 6 };
 }
 
 /** The wait before retry `retryIndex` (0 = the first retry), or `undefined` when none may start. */

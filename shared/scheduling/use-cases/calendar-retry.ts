@@ -11,7 +11,7 @@ export interface CallBudget {
 
 export function startBudget(deps: Pick<SchedulingDeps, 'settings'>): CallBudget {
   const started = performance.now();
-  return { policy: retryPolicy(deps.settings.retryBudgetMs), elapsedMs: () => performance.now() - started };
+  return { policy: retryPolicy(deps.settings.retryBudgetMs, deps.settings.backoffBaseMs), elapsedMs: () => performance.now() - started };
 }
 
 /**

@@ -15,6 +15,8 @@ export interface SchedulingSettings {
   readonly channelTtlSeconds: number;
   /** Total time one request may spend retrying Calendar calls (~8 s). */
   readonly retryBudgetMs: number;
+  /** First backoff ceiling (250 ms; doubles per retry). */
+  readonly backoffBaseMs: number;
 }
 
 /** What the scheduling use cases need, built once by `scheduling.module.ts`. */
