@@ -38,9 +38,11 @@ export class FakeChannels {
   readonly deliveries: PushDelivery[] = [];
   readonly #pending = new Set<Promise<void>>();
 
-  open(request: { id: string; calendarId: string; account: string; address: string; token?: string; ttlSeconds?: number; rootUrl: string }): FakeChannel | 'id_taken' {
+  /** `expiration` (ms) as the watch request asked, else `ttlSeconds` (the `ttl` param), else a week; at most 30 days ahead. */
+  open(request: { id: string; calendarId: string; account: string; address: string; token?: string; expiration?: number; ttlSeconds?: number; rootUrl: string }): FakeChannel | 'id_taken' {
     if (this.#channels.has(request.id)) return 'id_taken';
-    const ttl = Math.min(MAX_TTL_MS, request.ttlSeconds === undefined ? DEFAULT_TTL_MS : request.ttlSeconds * 1000);
+    const asked = request.expiration !== undefined ? request.expiration - Date.now() : request.ttlSeconds === undefined ? DEFAULT_TTL_MS : request.ttlSeconds * 1000;
+    const ttl = Math.min(MAX_TTL_MS, asked);
     const channel: FakeChannel = {
       id: request.id,
       resourceId: createHash('sha256').update(`events:${request.calendarId}`).digest('base64url').slice(0, 27),

@@ -178,6 +178,7 @@ export const eventRoutes: FakeRoute[] = [
     if (body.type !== 'web_hook' && body.type !== 'webhook') return error(400, 'invalid', 'Invalid channel type.');
     if (!body.id || body.id.length > 64 || !body.address) return error(400, 'required', 'Required channel id and address.');
     const ttl = body.params?.['ttl'] === undefined ? undefined : Number(body.params['ttl']);
+    const expiration = body.expiration === undefined || body.expiration === null ? undefined : Number(body.expiration);
     const channel = ctx.channels.open({
       id: body.id,
       calendarId: who.calendarId,
@@ -185,6 +186,7 @@ export const eventRoutes: FakeRoute[] = [
       address: body.address,
       ...(body.token ? { token: body.token } : {}),
       ...(ttl !== undefined && Number.isFinite(ttl) ? { ttlSeconds: ttl } : {}),
+      ...(expiration !== undefined && Number.isFinite(expiration) ? { expiration } : {}),
       rootUrl: ctx.rootUrl(),
     });
     if (channel === 'id_taken') return error(400, 'channelIdNotUnique', `Channel id ${body.id} not unique`);

@@ -104,12 +104,12 @@ export class GoogleCalendarAdapter implements CalendarPort {
       type: 'web_hook',
       address: channel.address,
       token: channel.token,
-      params: { ttl: String(channel.ttlSeconds) },
+      expiration: String(Date.parse(channel.expiresAt)),
     };
     const response = await this.#call('events.watch', () => this.#api.events.watch({ calendarId, requestBody }, this.#options(accessToken)));
     const { resourceId, expiration } = response.data;
     if (!resourceId) throw new CalendarFailure('events.watch', 'server_error', { message: 'events.watch answered without a resourceId' });
-    return { resourceId, expiration: new Date(Number(expiration ?? Date.now() + channel.ttlSeconds * 1000)).toISOString() };
+    return { resourceId, expiration: expiration ? new Date(Number(expiration)).toISOString() : channel.expiresAt };
   }
 
   async stopChannel(accessToken: string, channelId: string, resourceId: string): Promise<void> {

@@ -95,8 +95,13 @@ export function accessTokenFresh(connection: Pick<CalendarConnection, 'accessTok
   return connection.accessTokenExpiresAt !== undefined && Date.parse(connection.accessTokenExpiresAt) - ACCESS_TOKEN_MARGIN_MS > Date.parse(now);
 }
 
-/** A push channel is renewed when it has less than this left; the old one is stopped after the new one overlapped it this long. */
-export const CHANNEL_RENEW_BEFORE_MS = 24 * 3_600_000;
+/**
+ * A push channel is renewed when it has less than a day (or a quarter of its lifetime, when that
+ * is shorter) left; the old one is stopped once the new one has overlapped it for ten minutes.
+ */
+export function channelRenewBeforeMs(ttlSeconds: number): number {
+  return Math.min(24 * 3_600_000, (ttlSeconds * 1000) / 4);
+}
 export const CHANNEL_OVERLAP_MS = 10 * 60_000;
 
 /** The stored push channel (`calendarChannels`, partition `/id`): a notification names it by id. */

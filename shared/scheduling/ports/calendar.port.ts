@@ -60,7 +60,8 @@ export interface ChannelRequest {
   readonly id: string;
   readonly token: string;
   readonly address: string;
-  readonly ttlSeconds: number;
+  /** ISO instant the channel should stop (Google may stop it sooner). */
+  readonly expiresAt: string;
 }
 
 export interface WatchedChannel {

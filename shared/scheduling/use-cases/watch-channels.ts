@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { seal } from '../../platform/crypto/envelope.ts';
-import { CHANNEL_OVERLAP_MS, CHANNEL_RENEW_BEFORE_MS, channelTokenAad, type ChannelRef } from '../domain/calendar-connection.ts';
+import { CHANNEL_OVERLAP_MS, channelRenewBeforeMs, channelTokenAad, type ChannelRef } from '../domain/calendar-connection.ts';
 import { isCalendarFailure } from '../domain/calendar-failure.ts';
 import { updateConnection, type CalendarSession } from './calendar-session.ts';
 import { quietly } from './slot-holds.ts';
@@ -14,10 +14,9 @@ import type { SchedulingDeps } from './scheduling-deps.ts';
 export async function startChannel(deps: SchedulingDeps, session: CalendarSession): Promise<ChannelRef> {
   const id = deps.newId();
   const token = randomBytes(32).toString('base64url');
-  const watched = await session.call((accessToken) =>
-    deps.calendar.watch(accessToken, session.calendarId, { id, token, address: deps.settings.pushAddress, ttlSeconds: deps.settings.channelTtlSeconds }),
-  );
   const now = deps.clock.now();
+  const expiresAt = new Date(Date.parse(now) + deps.settings.channelTtlSeconds * 1000).toISOString();
+  const watched = await session.call((accessToken) => deps.calendar.watch(accessToken, session.calendarId, { id, token, address: deps.settings.pushAddress, expiresAt }));
   await deps.channels.upsert({
     id,
     kind: 'channel',
@@ -53,7 +52,7 @@ export async function stopChannel(deps: SchedulingDeps, session: CalendarSession
 
 /**
  * Keeps one live channel per connection: a new one starts when the newest has less than a day
- * left (or there is none); older ones are stopped once the new one has overlapped them for ten
+ * (or a quarter of its lifetime) left, or there is none; older ones are stopped once the new one has overlapped them for ten
  * minutes, so no change falls between two channels.
  */
 export async function renewChannels(deps: SchedulingDeps, session: CalendarSession): Promise<{ started: number; stopped: number }> {
@@ -62,7 +61,7 @@ export async function renewChannels(deps: SchedulingDeps, session: CalendarSessi
   const newest = channels.at(-1);
   let started = 0;
   let current = newest;
-  if (newest === undefined || Date.parse(newest.expiration) - now < CHANNEL_RENEW_BEFORE_MS) {
+  if (newest === undefined || Date.parse(newest.expiration) - now < channelRenewBeforeMs(deps.settings.channelTtlSeconds)) {
     current = await startChannel(deps, session);
     started = 1;
   }
