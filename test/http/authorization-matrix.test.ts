@@ -4,6 +4,7 @@ import type { RouteDefinition } from '../../functions/http/route-definition.ts';
 import { routeTable } from '../../functions/http/routes/route-table.ts';
 import { permits } from '../../shared/auth/domain/permissions.ts';
 import { startApiStack, type ApiStack } from '../support/stage-api.ts';
+import { scheduledCall } from '../shared/stages/stage-fixtures.ts';
 
 /**
  * Every route of the route table × role × own/other tenant × own/other candidate. Whether a role
@@ -97,7 +98,7 @@ async function scheduledInterview(api: ApiStack, applicationId: string): Promise
   const { useCases } = api.host.services.stages;
   const recruiter = { tenantId: 'acme', actor: { role: 'recruiter' as const, id: 'rec-1' } };
   const { stage } = await useCases.createStage(recruiter, applicationId, { type: 'live_interview', data: { recruiterId: 'rec-1' } });
-  await useCases.applyOwnedAction({ tenantId: 'acme', actor: { role: 'candidate', id: 'cand-1' } }, applicationId, stage.id, 'schedule', { slotId: 's', scheduledCallId: 'c' });
+  await useCases.applyOwnedAction({ tenantId: 'acme', actor: { role: 'candidate', id: 'cand-1' } }, applicationId, stage.id, 'schedule', { slotId: 's', scheduledCallId: 'c', call: scheduledCall });
   return stage.id;
 }
 
