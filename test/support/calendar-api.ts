@@ -37,6 +37,18 @@ export interface CalendarStack extends ApiStack {
   queued(queue: string): Promise<Array<{ messageId: string; body: any }>>;
 }
 
+/** Connects `sub`'s calendar through the real OAuth flow on any API stack (the fake consents as `email`). */
+export async function connectCalendar(api: ApiStack, tenant: string, sub: string, email: string): Promise<void> {
+  const token = await api.as('recruiter', tenant, sub);
+  const started = await api.call('/calendar/connect', { token, json: { loginHint: email } });
+  if (started.status !== 200) throw new Error(`connect answered ${started.status}: ${JSON.stringify(started.body)}`);
+  const consent = await fetch(started.body.authorizationUrl, { redirect: 'manual' });
+  const callback = consent.headers.get('location');
+  if (consent.status !== 302 || callback === null) throw new Error(`consent answered ${consent.status}`);
+  const done = await fetch(callback, { redirect: 'manual' });
+  if (!String(done.headers.get('location')).includes('calendar=connected')) throw new Error(`callback sent the browser to ${done.headers.get('location')}`);
+}
+
 export async function startCalendarStack(settings: Record<string, string> = {}): Promise<CalendarStack> {
   const api = await startApiStack({ ...fastCalendarSettings, ...settings });
   const root = api.host.calendar.rootUrl;
@@ -62,16 +74,7 @@ export async function startCalendarStack(settings: Record<string, string> = {}):
       },
       control,
     },
-    async connect(tenant, sub, email) {
-      const token = await api.as('recruiter', tenant, sub);
-      const started = await api.call('/calendar/connect', { token, json: { loginHint: email } });
-      if (started.status !== 200) throw new Error(`connect answered ${started.status}: ${JSON.stringify(started.body)}`);
-      const consent = await fetch(started.body.authorizationUrl, { redirect: 'manual' });
-      const callback = consent.headers.get('location');
-      if (consent.status !== 302 || callback === null) throw new Error(`consent answered ${consent.status}`);
-      const done = await fetch(callback, { redirect: 'manual' });
-      if (!String(done.headers.get('location')).includes('calendar=connected')) throw new Error(`callback sent the browser to ${done.headers.get('location')}`);
-    },
+    connect: (tenant, sub, email) => connectCalendar(api, tenant, sub, email),
     async publish(tenant, sub, slots) {
       const token = await api.as('recruiter', tenant, sub);
       const answer = await api.call('/calendar/slots', { token, json: { slots } });

@@ -100,7 +100,7 @@ describe('live_interview effects', () => {
   });
 
   it('schedule keeps the copy of the call; complete and cancel mark it; move_call (calendar sync) moves it', () => {
-    expect(scheduled().data.call).toEqual(scheduledCall);
+    expect(scheduled().data).toMatchObject({ call: scheduledCall });
     expect(run(scheduled(), [['complete', system]]).data).toMatchObject({ call: { ...scheduledCall, status: 'completed' } });
     expect(run(scheduled(), [['cancel', system, { reason: 'Cancelled in Google' }]]).data).toMatchObject({ call: { ...scheduledCall, status: 'cancelled' } });
     const moved = { ...scheduledCall, start: '2025-03-20T11:00:00.000Z', end: '2025-03-20T12:00:00.000Z' };
