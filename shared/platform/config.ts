@@ -255,3 +255,43 @@ export function loadConfig(settings: Settings): AppConfig {
     encryption: { keys: s.ENCRYPTION_KEYS, currentKeyId: s.ENCRYPTION_KEY_ID },
   };
 }
+
+/** What the key rotation command needs: the Cosmos DB account and the keys. */
+export interface KeyRotationConfig {
+  readonly environment: Environment;
+  readonly cosmos: AppConfig['cosmos'];
+  readonly encryption: AppConfig['encryption'];
+}
+
+const rotationKeys = [
+  'STAGELINE_ENVIRONMENT', 'CosmosConnection__accountEndpoint', 'CosmosConnection__key', 'CosmosConnection__clientId',
+  'CosmosConnection__caCertificatePath', 'COSMOS_DATABASE_NAME', 'ENCRYPTION_KEYS', 'ENCRYPTION_KEY_ID',
+] as const;
+
+/**
+ * The settings `npm run rotate-keys` reads (a subset of the app's, validated the same way), so it
+ * runs from an operator's shell with only the Cosmos DB account and the keys in its environment.
+ */
+export function loadKeyRotationConfig(settings: Settings): KeyRotationConfig {
+  const subset: Record<string, string | undefined> = {};
+  for (const key of rotationKeys) subset[key] = settings[key];
+  const parsed = settingsSchema.pick(Object.fromEntries(rotationKeys.map((key) => [key, true])) as { [K in (typeof rotationKeys)[number]]: true }).safeParse(subset);
+  const issues: ConfigIssue[] = parsed.success ? [] : parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? '(settings)'), expected: subset[String(issue.path[0])] === undefined ? `missing: ${issue.message}` : issue.message }));
+  for (const issue of crossKeyIssues(subset)) {
+    if ((rotationKeys as readonly string[]).includes(issue.key) && !issues.some((known) => known.key === issue.key)) issues.push(issue);
+  }
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  const s = parsed.data;
+  return {
+    environment: s.STAGELINE_ENVIRONMENT,
+    cosmos: {
+      endpoint: s.CosmosConnection__accountEndpoint,
+      databaseName: s.COSMOS_DATABASE_NAME,
+      auth: s.CosmosConnection__key
+        ? { kind: 'key', key: s.CosmosConnection__key }
+        : { kind: 'identity', ...(s.CosmosConnection__clientId ? { clientId: s.CosmosConnection__clientId } : {}) },
+      ...(s.CosmosConnection__caCertificatePath ? { caCertificatePath: s.CosmosConnection__caCertificatePath } : {}),
+    },
+    encryption: { keys: s.ENCRYPTION_KEYS, currentKeyId: s.ENCRYPTION_KEY_ID },
+  };
+}
