@@ -38,6 +38,8 @@ export interface FakeRequest {
   readonly req: IncomingMessage;
   readonly url: URL;
   readonly params: Readonly<Record<string, string>>;
+  /** The body, read in full before any fault delay (a client that gives up does not undo its request). */
+  readonly body: string;
 }
 
 export type FakeHandler = (ctx: FakeContext, request: FakeRequest) => Promise<FakeAnswer>;

@@ -62,8 +62,8 @@ function userChange(ctx: FakeContext, calendarId: string, eventId: string, chang
  */
 export const controlRoutes: FakeRoute[] = [
   route('GET', '/_fake/events', undefined, async (ctx) => json(200, { events: ctx.calendars.all().map(({ calendarId, event }) => view(calendarId, event)) })),
-  route('POST', '/_fake/faults', undefined, async (ctx, { req }) => {
-    const parsed = parseFault(await readJson(req));
+  route('POST', '/_fake/faults', undefined, async (ctx, request) => {
+    const parsed = parseFault(readJson(request));
     return typeof parsed === 'string' ? json(400, { error: `Invalid fault: ${parsed}` }) : json(201, ctx.faults.inject(parsed));
   }),
   route('GET', '/_fake/faults', undefined, async (ctx) => json(200, { faults: ctx.faults.list() })),
@@ -74,8 +74,9 @@ export const controlRoutes: FakeRoute[] = [
   route('POST', '/_fake/calendars/{calendarId}/events/{eventId}/cancel', undefined, async (ctx, { params }) =>
     userChange(ctx, decodeURIComponent(params['calendarId']!), decodeURIComponent(params['eventId']!), (event) => ({ ...event, status: 'cancelled' })),
   ),
-  route('POST', '/_fake/calendars/{calendarId}/events/{eventId}/move', undefined, async (ctx, { req, params }) => {
-    const body = (await readJson(req)) as { start?: unknown; end?: unknown };
+  route('POST', '/_fake/calendars/{calendarId}/events/{eventId}/move', undefined, async (ctx, request) => {
+    const { params } = request;
+    const body = readJson(request) as { start?: unknown; end?: unknown };
     if (typeof body.start !== 'string' || typeof body.end !== 'string' || Number.isNaN(Date.parse(body.start)) || Number.isNaN(Date.parse(body.end))) {
       return json(400, { error: 'start and end: ISO date-times' });
     }
@@ -104,8 +105,8 @@ export const controlRoutes: FakeRoute[] = [
     ctx.changed();
     return { status: 204 };
   }),
-  route('POST', '/_fake/clients', undefined, async (ctx, { req }) => {
-    const body = (await readJson(req)) as { clientId?: unknown; clientSecret?: unknown; redirectUris?: unknown };
+  route('POST', '/_fake/clients', undefined, async (ctx, request) => {
+    const body = readJson(request) as { clientId?: unknown; clientSecret?: unknown; redirectUris?: unknown };
     if (typeof body.clientId !== 'string' || typeof body.clientSecret !== 'string' || !Array.isArray(body.redirectUris)) return json(400, { error: 'clientId, clientSecret, redirectUris[]' });
     ctx.oauth.registerClient({ clientId: body.clientId, clientSecret: body.clientSecret, redirectUris: body.redirectUris.map(String) });
     ctx.changed();

@@ -57,7 +57,7 @@ export const eventRoutes: FakeRoute[] = [
   route('POST', EVENTS, 'events.insert', async (ctx, request) => {
     const who = authorize(ctx, request);
     if ('status' in who) return who;
-    const body = (await readJson(request.req)) as calendar_v3.Schema$Event;
+    const body = readJson(request) as calendar_v3.Schema$Event;
     if (!hasTime(body.start ?? undefined) || !hasTime(body.end ?? undefined)) return error(400, 'required', 'Missing time zone definition for start time.');
     if (body.id !== undefined && body.id !== null && !EVENT_ID.test(body.id)) return error(400, 'invalid', 'Invalid resource id value.');
     const id = body.id ?? ctx.calendars.newEventId();
@@ -98,7 +98,7 @@ export const eventRoutes: FakeRoute[] = [
     if (current === undefined) return error(404, 'notFound', 'Not Found');
     const ifMatch = request.req.headers['if-match'];
     if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== current.etag) return error(412, 'conditionNotMet', 'Precondition Failed');
-    const body = (await readJson(request.req)) as calendar_v3.Schema$Event;
+    const body = readJson(request) as calendar_v3.Schema$Event;
     const version = Number(request.url.searchParams.get('conferenceDataVersion') ?? '0');
     const merged: calendar_v3.Schema$Event = {
       ...current,
@@ -174,7 +174,7 @@ export const eventRoutes: FakeRoute[] = [
   route('POST', `${EVENTS}/watch`, 'events.watch', async (ctx, request) => {
     const who = authorize(ctx, request);
     if ('status' in who) return who;
-    const body = (await readJson(request.req)) as calendar_v3.Schema$Channel;
+    const body = readJson(request) as calendar_v3.Schema$Channel;
     if (body.type !== 'web_hook' && body.type !== 'webhook') return error(400, 'invalid', 'Invalid channel type.');
     if (!body.id || body.id.length > 64 || !body.address) return error(400, 'required', 'Required channel id and address.');
     const ttl = body.params?.['ttl'] === undefined ? undefined : Number(body.params['ttl']);
@@ -204,7 +204,7 @@ export const eventRoutes: FakeRoute[] = [
   route('POST', '/calendar/v3/channels/stop', 'channels.stop', async (ctx, request) => {
     const who = authorize(ctx, request);
     if ('status' in who) return who;
-    const body = (await readJson(request.req)) as calendar_v3.Schema$Channel;
+    const body = readJson(request) as calendar_v3.Schema$Channel;
     if (!body.id || !ctx.channels.stop(body.id, body.resourceId ?? undefined, who.account)) return error(404, 'notFound', `Channel '${body.id ?? ''}' not found`);
     ctx.changed();
     return { status: 204 };

@@ -86,19 +86,17 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
-  if (text.trim() === '') return {};
-  return JSON.parse(text) as unknown;
+export function readJson(request: { readonly body: string }): unknown {
+  if (request.body.trim() === '') return {};
+  return JSON.parse(request.body) as unknown;
 }
 
 /** `application/x-www-form-urlencoded` (the OAuth endpoints) or JSON. */
-export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const text = await readBody(req);
-  if ((req.headers['content-type'] ?? '').includes('json')) {
-    return new URLSearchParams(Object.entries(JSON.parse(text || '{}') as Record<string, string>));
+export function readForm(request: { readonly req: IncomingMessage; readonly body: string }): URLSearchParams {
+  if ((request.req.headers['content-type'] ?? '').includes('json')) {
+    return new URLSearchParams(Object.entries(JSON.parse(request.body || '{}') as Record<string, string>));
   }
-  return new URLSearchParams(text);
+  return new URLSearchParams(request.body);
 }
 
 export function delay(ms: number): Promise<void> {

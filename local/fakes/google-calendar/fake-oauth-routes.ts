@@ -39,9 +39,9 @@ export const oauthRoutes: FakeRoute[] = [
     ctx.changed();
     return { status: 302, headers: { location: target.toString() } };
   }),
-  route('POST', '/token', 'oauth.token', async (ctx, { req }) => {
-    const params = await readForm(req);
-    const client = ctx.oauth.clientFrom(params, req.headers.authorization);
+  route('POST', '/token', 'oauth.token', async (ctx, request) => {
+    const params = readForm(request);
+    const client = ctx.oauth.clientFrom(params, request.req.headers.authorization);
     if (client === undefined) return oauthError(401, 'invalid_client', 'Unauthorized');
     const grant = params.get('grant_type');
     const result = grant === 'authorization_code' ? ctx.oauth.exchangeCode(client, params) : grant === 'refresh_token' ? ctx.oauth.refresh(client, params) : undefined;
@@ -49,8 +49,9 @@ export const oauthRoutes: FakeRoute[] = [
     ctx.changed();
     return result.ok ? { status: 200, body: result.body } : oauthError(result.status, result.error, result.description);
   }),
-  route('POST', '/revoke', 'oauth.revoke', async (ctx, { req, url }) => {
-    const params = await readForm(req);
+  route('POST', '/revoke', 'oauth.revoke', async (ctx, request) => {
+    const { url } = request;
+    const params = readForm(request);
     const token = url.searchParams.get('token') ?? params.get('token') ?? '';
     if (!ctx.oauth.revoke(token)) return oauthError(400, 'invalid_token', 'Token expired or revoked');
     ctx.changed();

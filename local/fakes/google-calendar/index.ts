@@ -8,7 +8,7 @@ import type { FakeAnswer, FakeContext, FakeRoute, RequestLogEntry } from './fake
 import { controlRoutes } from './fake-control-routes.ts';
 import { eventRoutes } from './fake-event-routes.ts';
 import { FakeFaults, type FakeFault, type InjectedFault } from './fake-faults.ts';
-import { delay, googleError, sendEmpty, sendGoogleError, sendJson } from './fake-http.ts';
+import { delay, googleError, readBody, sendEmpty, sendGoogleError, sendJson } from './fake-http.ts';
 import { FakeOAuthState, type OAuthClient } from './fake-oauth-state.ts';
 import { oauthFaultAnswer, oauthRoutes } from './fake-oauth-routes.ts';
 
@@ -130,6 +130,7 @@ async function handle(ctx: FakeContext, req: IncomingMessage, res: ServerRespons
   }
   if (matched === undefined) return sendGoogleError(res, 404, 'notFound', 'Not Found');
   const { route, params } = matched;
+  const body = await readBody(req);
   const operation = route.operation;
   const decision = operation === undefined ? undefined : ctx.faults.decide(operation);
   const log = (status: RequestLogEntry['status']) => {
@@ -141,7 +142,7 @@ async function handle(ctx: FakeContext, req: IncomingMessage, res: ServerRespons
     const answer = operation!.startsWith('oauth.') ? oauthFaultAnswer(decision.status, decision.reason) : { status: decision.status, body: googleError(decision.status, decision.reason) };
     return write(res, answer);
   }
-  const answer = await route.handler(ctx, { req, url, params });
+  const answer = await route.handler(ctx, { req, url, params, body });
   if (decision?.dropResponse) {
     // The operation took effect; the caller never hears of it.
     log('dropped');
