@@ -52,10 +52,12 @@ describe('LocalBroker topics', () => {
   it('creates exactly the entities of messaging-entities.ts, each with a dead-letter sub-queue', async () => {
     broker = await LocalBroker.open({ queues, topics });
     expect(broker.paths().sort()).toEqual([
+      'calendar-sync', 'calendar-sync/$deadletterqueue',
       'notifications', 'notifications/$deadletterqueue',
       'stage-events/Subscriptions/ats-sync', 'stage-events/Subscriptions/ats-sync/$deadletterqueue',
+      'stage-events/Subscriptions/calendar-cancellations', 'stage-events/Subscriptions/calendar-cancellations/$deadletterqueue',
       'stage-events/Subscriptions/post-transition-callbacks', 'stage-events/Subscriptions/post-transition-callbacks/$deadletterqueue',
-    ]);
+    ].sort());
     expect(broker.entityInfo('stage-events/Subscriptions/post-transition-callbacks')).toEqual({
       path: 'stage-events/Subscriptions/post-transition-callbacks', kind: 'subscription', lockDurationMs: 60_000, maxDeliveryCount: 5,
     });

@@ -52,10 +52,6 @@ export class FakeCalendarState {
     return stored;
   }
 
-  syncTokenNow(calendarId: string): string {
-    return Buffer.from(JSON.stringify({ c: calendarId, s: this.#seq })).toString('base64url');
-  }
-
   /** The sequence a sync token was issued at; `'stale'` when too old; `undefined` when not one of ours for this calendar. */
   readSyncToken(calendarId: string, token: string): number | 'stale' | undefined {
     try {

@@ -9,15 +9,16 @@ import type { CreateStageBody } from '../../stages/domain/create-stage.schema.ts
 import type { LiveInterviewCall } from '../../stages/domain/types/live-interview.schema.ts';
 import type { Stage } from '../../stages/domain/stage.model.ts';
 import { calendarEventIdFor, callIdFor, stageIdForNewInterview } from '../domain/call-identity.ts';
-import { CalendarFailure, isCalendarFailure, outcomeUnknown } from '../domain/calendar-failure.ts';
+import { CalendarFailure, outcomeUnknown } from '../domain/calendar-failure.ts';
 import { callSummary, type Attendee, type ScheduledCall } from '../domain/scheduled-call.ts';
 import type { Slot } from '../domain/slot.ts';
-import type { CalendarEvent, InterviewEventDraft } from '../ports/calendar.port.ts';
+import type { CalendarEvent } from '../ports/calendar.port.ts';
 import type { CallView } from '../api/schedule.schema.ts';
 import { callView, updateCall } from './call-records.ts';
-import { calendarUnavailable, startBudget, type CallBudget } from './calendar-retry.ts';
+import { calendarUnavailable, startBudget } from './calendar-retry.ts';
 import { openCalendarSession, type CalendarSession } from './calendar-session.ts';
-import { bookHeldSlot, holdSlotFor, quietly, releaseSlotHold } from './slot-holds.ts';
+import { holdSlotFor, quietly, releaseSlotHold } from './slot-holds.ts';
+import { compensate, createOrAdoptEvent, eventDraft, finalize } from './booking-steps.ts';
 import type { SchedulingDeps } from './scheduling-deps.ts';
 
 /** What to book: an existing live interview, or a new one created with the booking. */
@@ -100,7 +101,7 @@ export async function bookInterview(deps: SchedulingDeps, target: BookingTarget)
 
   let event: CalendarEvent;
   try {
-    event = await createOrAdoptEvent(deps, session, eventDraft(call, plan, applicationId));
+    event = await createOrAdoptEvent(deps, session, eventDraft(call, plan.title, applicationId));
   } catch (error) {
     await quietly(() => releaseSlotHold(deps, access.tenantId, recruiterId, slotId, callId));
     if (!(error instanceof CalendarFailure)) throw error;
@@ -117,7 +118,7 @@ export async function bookInterview(deps: SchedulingDeps, target: BookingTarget)
   } catch (error) {
     const committed = await alreadyBooked(deps, access, undefined, plan.stageId, callId, applicationId).catch(() => 'unknown' as const);
     if (committed !== undefined && committed !== 'unknown') return committed;
-    if (committed === undefined) await compensate(deps, session, budget, scheduled);
+    if (committed === undefined) await compensate(deps, session, scheduled);
     throw error;
   }
   await finalize(deps, scheduled);
@@ -250,75 +251,8 @@ async function recordPendingCall(
   return updated?.document ?? call;
 }
 
-function eventDraft(call: ScheduledCall, plan: StagePlan, applicationId: string): InterviewEventDraft {
-  return {
-    eventId: call.calendarEventId,
-    calendarId: call.calendarId,
-    summary: plan.title,
-    description: 'Interview booked through Stageline. Join with the video link in this invitation.',
-    start: call.start,
-    end: call.end,
-    timeZone: call.timeZone,
-    attendees: call.attendees.map((attendee) => ({ email: attendee.email })),
-    conferenceRequestId: call.id,
-    privateProperties: { stagelineCallId: call.id, stagelineApplicationId: applicationId, stagelineTenantId: call.tenantId },
-  };
-}
-
-function sameInstant(a: string | undefined, b: string): boolean {
-  return a !== undefined && Date.parse(a) === Date.parse(b);
-}
-
-/**
- * `events.insert`; when the id is taken (an earlier attempt created it and its answer was lost),
- * the existing event is fetched, checked (ours, at the right time, not cancelled) and used,
- * moved back or restored first when it is not.
- */
-export async function createOrAdoptEvent(deps: SchedulingDeps, session: CalendarSession, draft: InterviewEventDraft): Promise<CalendarEvent> {
-  try {
-    return await session.call((token) => deps.calendar.insertEvent(token, draft));
-  } catch (error) {
-    if (!isCalendarFailure(error, 'duplicate')) throw error;
-  }
-  const existing = await session.call((token) => deps.calendar.getEvent(token, draft.calendarId, draft.eventId));
-  if (existing.privateProperties['stagelineCallId'] !== draft.privateProperties['stagelineCallId']) {
-    throw new CalendarFailure('events.insert', 'forbidden', { message: `Event ${draft.eventId} exists and is not this call's.` });
-  }
-  if (existing.status !== 'cancelled' && sameInstant(existing.start, draft.start) && sameInstant(existing.end, draft.end)) return existing;
-  return session.call((token) =>
-    deps.calendar.patchEvent(token, draft.calendarId, draft.eventId, { start: draft.start, end: draft.end, timeZone: draft.timeZone, status: 'confirmed' }),
-  );
-}
-
 async function commit(deps: SchedulingDeps, access: Access, applicationId: string, plan: StagePlan, call: LiveInterviewCall): Promise<StageResponse> {
   const result = await deps.stages.mutate(access, applicationId, (application, now) => plan.change(application, now, call));
   return { applicationId, model: 'stages', stage: stageViewFor(result.application, result.stage, access.actor, deps.clock.now()) };
 }
 
-/**
- * The stage did not take the booking: delete the event, free the slot, close the call. When
- * the event cannot be deleted now, the call stays pending and the sweeper deletes it.
- */
-async function compensate(deps: SchedulingDeps, session: CalendarSession, _budget: CallBudget, call: ScheduledCall): Promise<void> {
-  const deleted = await quietly(async () => {
-    try {
-      await session.call((token) => deps.calendar.deleteEvent(token, call.calendarId, call.calendarEventId));
-    } catch (error) {
-      if (!isCalendarFailure(error, 'gone', 'not_found')) throw error;
-    }
-  });
-  await quietly(() => releaseSlotHold(deps, call.tenantId, call.recruiterId, call.slotId, call.id));
-  if (deleted) await quietly(() => updateCall(deps, call.tenantId, call.applicationId, call.id, (c) => (c.status === 'pending' ? { ...c, status: 'abandoned' } : undefined)));
-}
-
-/** After the commit: the call `scheduled`, the slot `booked`. Best effort: the sweeper finishes what a crash left. */
-export async function finalize(deps: SchedulingDeps, call: ScheduledCall): Promise<void> {
-  await quietly(() =>
-    updateCall(deps, call.tenantId, call.applicationId, call.id, (current) =>
-      current.status !== 'pending'
-        ? undefined
-        : { ...current, status: 'scheduled', ...(call.meetLink ? { meetLink: call.meetLink } : {}), ...(call.eventEtag ? { eventEtag: call.eventEtag } : {}) },
-    ),
-  );
-  await quietly(() => bookHeldSlot(deps, call.tenantId, call.recruiterId, call.slotId, call.id));
-}

@@ -5,7 +5,7 @@ import { recordInvalidConnections } from '../calendar-metrics.ts';
 import {
   accessTokenFresh, connectionAad, connectionIdFor, type CalendarConnection, type ConnectionTokens,
 } from '../domain/calendar-connection.ts';
-import { CalendarFailure, isCalendarFailure } from '../domain/calendar-failure.ts';
+import { isCalendarFailure } from '../domain/calendar-failure.ts';
 import type { StoredDocument } from '../ports/scheduling-stores.port.ts';
 import { withRetries, type CallBudget } from './calendar-retry.ts';
 import { CONNECT_ROUTE } from './scheduling-paths.ts';
@@ -179,4 +179,3 @@ export async function sendInvalidNotice(deps: SchedulingDeps, connection: Calend
   );
 }
 
-export { CalendarFailure };

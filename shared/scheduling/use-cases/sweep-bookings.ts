@@ -4,7 +4,7 @@ import type { Stage } from '../../stages/domain/stage.model.ts';
 import { isCalendarFailure } from '../domain/calendar-failure.ts';
 import type { ScheduledCall } from '../domain/scheduled-call.ts';
 import { HOLD_TTL_MS, releaseHold, type Slot } from '../domain/slot.ts';
-import { finalize } from './book-interview.ts';
+import { finalize } from './booking-steps.ts';
 import { updateCall } from './call-records.ts';
 import { startBudget } from './calendar-retry.ts';
 import { openCalendarSession } from './calendar-session.ts';
