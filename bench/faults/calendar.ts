@@ -6,7 +6,8 @@
  *   403 rateLimitExceeded, 500, timeouts (latency past the client timeout) and dropResponse
  *   (the change happens, the answer is lost) on insert and on patch;
  * - every 502 must carry a retry action; the client follows it (same Idempotency-Key) until it
- *   succeeds;
+ *   succeeds; then 30 more candidates book during an outage that loses the answers of inserts
+ *   it applied, and give up: the sweeper must delete what they left behind;
  * - afterwards, with faults cleared and the sweeper run: 0 duplicate events, 0 live events without
  *   a scheduled call, 0 scheduled stages without their event (at the call's times).
  */
@@ -21,11 +22,13 @@ const SCHEDULINGS = Number(process.env['FAULT_SCHEDULINGS'] ?? 300);
 const RESCHEDULES = Number(process.env['FAULT_RESCHEDULES'] ?? 100);
 const CONCURRENCY = Number(process.env['FAULT_CONCURRENCY'] ?? 16);
 const RACING_PAIRS = Math.round(SCHEDULINGS / 10);
+/** Extra candidates who give up after a failed attempt (never follow the retry action): the sweeper must clean up after them. */
+const QUITTERS = Math.round(SCHEDULINGS / 10);
 const RECRUITERS = 3;
 const TENANT = 'faults';
 const TIMEOUT_MS = 1000;
 /** Random faults per request; with the outages the injected share comes to about 30 %. */
-const RANDOM_SHARE = 0.2;
+const RANDOM_SHARE = 0.25;
 const OUTAGE_LENGTH = 12;
 
 interface Answer {
@@ -89,7 +92,7 @@ async function campaign(host: LocalHost, dataDir: string) {
     const started = await api('/calendar/connect', { token: t, json: { loginHint: `${rec}@faults.example` } });
     const consent = await fetch(started.body.authorizationUrl, { redirect: 'manual' });
     await fetch(consent.headers.get('location')!, { redirect: 'manual' });
-    const perRecruiter = Math.ceil((SCHEDULINGS + RESCHEDULES + 2 * RACING_PAIRS) / RECRUITERS) + 10;
+    const perRecruiter = Math.ceil((SCHEDULINGS + QUITTERS + RESCHEDULES + 2 * RACING_PAIRS) / RECRUITERS) + 10;
     const ids: string[] = [];
     for (let batch = 0; batch < perRecruiter; batch += 100) {
       const wanted = Array.from({ length: Math.min(100, perRecruiter - batch) }, (_, k) => {
@@ -108,7 +111,7 @@ async function campaign(host: LocalHost, dataDir: string) {
   // Candidates with a live interview each.
   interface Candidate { readonly id: string; readonly token: string; readonly appId: string; readonly stageId: string; readonly recruiter: string; slotId: string }
   const candidates: Candidate[] = [];
-  for (let i = 0; i < SCHEDULINGS; i += 1) {
+  for (let i = 0; i < SCHEDULINGS + QUITTERS; i += 1) {
     const recruiter = recruiters[i % RECRUITERS]!;
     const rec = recruiterTokens.get(recruiter)!;
     const id = `cand-${i}@faults.example`;
@@ -125,6 +128,7 @@ async function campaign(host: LocalHost, dataDir: string) {
     return slot;
   };
   for (const candidate of candidates) candidate.slotId = takeSlot(candidate.recruiter);
+  const quitters = candidates.splice(SCHEDULINGS, QUITTERS);
   // Racing pairs: the second of each pair asks for the first one's slot at the same moment.
   for (let pair = 0; pair < RACING_PAIRS; pair += 1) {
     const a = candidates[pair * 2 * RECRUITERS]!;
@@ -149,10 +153,10 @@ async function campaign(host: LocalHost, dataDir: string) {
   }, 4000);
 
   /** Sends a request, then follows every retry action (same Idempotency-Key) until it succeeds. */
-  async function withRetries(first: { path: string; json: unknown }, tokenOf: string, key: string): Promise<Outcome> {
+  async function withRetries(first: { path: string; json: unknown }, tokenOf: string, key: string, maxAttempts = 20): Promise<Outcome> {
     const attempts: Answer[] = [];
     let request = first;
-    for (let attempt = 0; attempt < 20; attempt += 1) {
+    for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
       const answer = await api(request.path, { token: tokenOf, json: request.json, key });
       attempts.push(answer);
       if (answer.status === 200 || answer.status === 201) return { attempts, succeeded: true, lostRace: false };
@@ -176,6 +180,7 @@ async function campaign(host: LocalHost, dataDir: string) {
   }
 
   const scheduling: Outcome[] = [];
+  const quitting: Outcome[] = [];
   const requestsBefore = ((await (await control('requests', undefined, 'GET')).json()) as { requests: unknown[] }).requests.length;
   await pool(candidates, async (candidate, index) => {
     let outcome = await withRetries({ path: `/applications/${candidate.appId}/stages/${candidate.stageId}/schedule`, json: { slotId: candidate.slotId } }, candidate.token, `sched-${index}`);
@@ -196,7 +201,17 @@ async function campaign(host: LocalHost, dataDir: string) {
   });
 
   clearInterval(outage);
-  const log = ((await (await control('requests', undefined, 'GET')).json()) as { requests: Array<{ operation: string; status: number | 'dropped'; fault?: number }> }).requests.slice(requestsBefore);
+  const requestsMain = ((await (await control('requests', undefined, 'GET')).json()) as { requests: unknown[] }).requests.length;
+
+  // The quitters book during an outage in which half the inserts land but lose their answer: each
+  // request ends in a 502 (the event may exist), and they never come back. The sweeper's job.
+  await control('faults', undefined, 'DELETE');
+  await control('faults', { operation: 'events.insert', dropResponse: true, probability: 0.5 });
+  await control('faults', { operation: '*', status: 503 });
+  await pool(quitters, async (candidate, index) => {
+    quitting.push(await withRetries({ path: `/applications/${candidate.appId}/stages/${candidate.stageId}/schedule`, json: { slotId: candidate.slotId } }, candidate.token, `quit-${index}`, 1));
+  });
+  const log = ((await (await control('requests', undefined, 'GET')).json()) as { requests: Array<{ operation: string; status: number | 'dropped'; fault?: number }> }).requests.slice(requestsBefore, requestsMain);
   // The booking path's requests; the background syncs' `events.list` are counted apart (never faulted).
   const calendarRequests = log.filter((r) => ['events.insert', 'events.patch', 'events.get', 'events.delete'].includes(r.operation));
   const syncLists = log.filter((r) => r.operation === 'events.list').length;
@@ -238,17 +253,25 @@ async function campaign(host: LocalHost, dataDir: string) {
   const all = [...scheduling, ...rescheduling];
   const attempts = all.flatMap((o) => o.attempts);
   const failedAnswers = attempts.filter((a) => a.status >= 500);
-  const withoutAction = failedAnswers.filter((a) => a.status === 502 && a.body?.retry?.action === undefined).length;
+  const withoutAction = [...failedAnswers, ...quitting.flatMap((o) => o.attempts)].filter((a) => a.status === 502 && a.body?.retry?.action === undefined).length;
   const durations = attempts.map((a) => a.ms).sort((a, b) => a - b);
   const pct = (p: number) => durations[Math.min(durations.length - 1, Math.floor(durations.length * p))] ?? 0;
+  const quitterApps = new Set(quitters.map((candidate) => candidate.appId));
+  const quittersBooked = quitting.filter((o) => o.succeeded).length;
+  const quitterEvents = live.filter((event) => quitterApps.has(event.extendedProperties?.private?.['stagelineApplicationId'] ?? '')).length;
   const invariantsHold =
     duplicateEvents === 0 && eventsWithoutCall === 0 && stagesWithoutEvent === 0 && withoutAction === 0 &&
-    scheduledStages.length === SCHEDULINGS && all.every((o) => o.succeeded || o.lostRace) && rescheduling.every((o) => o.succeeded);
+    scheduledStages.length === SCHEDULINGS + quittersBooked && quitterEvents === quittersBooked &&
+    all.every((o) => o.succeeded || o.lostRace) && rescheduling.every((o) => o.succeeded);
 
   return {
     schedulings: SCHEDULINGS,
     reschedules: movers.length,
     racesLost: scheduling.filter((o) => o.lostRace).length,
+    quitters: QUITTERS,
+    quittersFailed: quitting.filter((o) => !o.succeeded).length,
+    quittersBooked,
+    quitterEvents,
     calendarRequests: calendarRequests.length,
     syncLists,
     outages,
@@ -291,11 +314,11 @@ function render(r: Awaited<ReturnType<typeof campaign>>, seconds: number): strin
       `Last run: ${new Date().toISOString()} · Node ${process.version} · ${availableParallelism()} CPU(s) (${cpus()[0]?.model ?? 'unknown'}) · ${seconds.toFixed(0)} s.`,
     '',
     `- Work: **${r.schedulings} schedulings** by concurrent candidates (${RACING_PAIRS} pairs racing for one slot: ${r.racesLost} lost the race with 409 SLOT.TAKEN and booked another slot), then **${r.reschedules} approved reschedules**.`,
-    `- Injected: **${r.injected} of ${r.calendarRequests} Calendar API requests on the booking path (insert, patch, get, delete): ${((100 * r.injected) / Math.max(1, r.calendarRequests)).toFixed(1)} %** — ${list(r.injectedBy)}. \`dropped\`: the change happened, the answer was cut; a \`200\` or \`409\` with a fault: delayed past the client's timeout (Google may still apply it). Random faults at 20 % per request, plus ${r.outages} short outages (${OUTAGE_LENGTH} failed requests in a row each). Background syncs (push-triggered \`events.list\`, not faulted): ${r.syncLists}.`,
+    `- Injected: **${r.injected} of ${r.calendarRequests} Calendar API requests on the booking path (insert, patch, get, delete): ${((100 * r.injected) / Math.max(1, r.calendarRequests)).toFixed(1)} %** — ${list(r.injectedBy)}. \`dropped\`: the change happened, the answer was cut; a \`200\` or \`409\` with a fault: delayed past the client's timeout (Google may still apply it). Random faults at 25 % per request, plus ${r.outages} short outages (${OUTAGE_LENGTH} failed requests in a row each). Background syncs (push-triggered \`events.list\`, not faulted): ${r.syncLists}.`,
     `- Answers to clients: ${list(r.answers)}. First try succeeded: ${r.firstTry} of ${r.schedulings + r.racesLost + r.reschedules} requests; retry actions followed: ${r.followed} (at most ${r.maxFollowed} for one booking).`,
     `- Every failed request answered with a retry action: **${r.withoutAction === 0 ? 'yes' : `no (${r.withoutAction} without)`}**; followed with the same Idempotency-Key, every booking and move succeeded: **${r.succeeded} of ${r.schedulings + r.racesLost + r.reschedules - r.racesLost}**.`,
     `- Request duration (every attempt): p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, max ${r.max.toFixed(0)} ms (budget ~8 s).`,
-    `- Left half done by lost answers and given up on: ${r.pendingBefore} pending calls; the sweeper (run two minutes later) released ${r.sweep.released} holds, finished ${r.sweep.rolledForward}, undid ${r.sweep.undone}, orphaned ${r.sweep.orphaned}, failed ${r.sweep.failed}.`,
+    `- Then ${r.quitters} more candidates booked during an outage in which half the inserts landed but lost their answer, and gave up after the 502 (never following the retry action): ${r.quittersFailed} failed, ${r.quittersBooked} booked. Left half done by lost answers and given up on: ${r.pendingBefore} pending calls; the sweeper (run two minutes later) released ${r.sweep.released} holds, finished ${r.sweep.rolledForward}, deleted the events of ${r.sweep.undone}, orphaned ${r.sweep.orphaned}, failed ${r.sweep.failed}. Live events of those candidates afterwards: ${r.quitterEvents} (= their bookings).`,
     '',
     '| invariant (after faults cleared and the sweeper ran) | result |',
     '| --- | ---: |',
@@ -303,6 +326,7 @@ function render(r: Awaited<ReturnType<typeof campaign>>, seconds: number): strin
     `| live events without a scheduled call that its stage references | **${r.eventsWithoutCall}** |`,
     `| scheduled stages without their event (at the call's time) | **${r.stagesWithoutEvent}** |`,
     `| scheduled stages / live events / cancelled events in the fake | ${r.scheduledStages} / ${r.liveEvents} / ${r.cancelledEvents} |`,
+    `| events left by candidates who gave up, beyond their bookings | **${r.quitterEvents - r.quittersBooked}** |`,
     '',
     r.invariantsHold ? 'All invariants held.' : '**An invariant failed** (see the numbers above).',
     '',

@@ -36,6 +36,11 @@ export class CalendarFailure extends Error {
   /** Google's `errors[0].reason` (or the OAuth `error`), when it sent one. */
   readonly reason: string | undefined;
   readonly operation: string;
+  /**
+   * Set when an earlier attempt of the same operation failed with an unknown outcome: even if
+   * this failure is a definite refusal, that earlier attempt may have taken effect.
+   */
+  afterUnknownOutcome = false;
 
   constructor(operation: string, kind: CalendarFailureKind, options: { status?: number; reason?: string; message?: string; cause?: unknown } = {}) {
     super(options.message ?? `${operation} failed: ${kind}${options.status === undefined ? '' : ` (${options.status}${options.reason ? ` ${options.reason}` : ''})`}`, { cause: options.cause });
@@ -59,4 +64,9 @@ export function isTransient(kind: CalendarFailureKind): boolean {
 /** Failures after which the change may have happened anyway. */
 export function outcomeUnknown(kind: CalendarFailureKind): boolean {
   return kind === 'server_error' || kind === 'timeout' || kind === 'connection_lost';
+}
+
+/** Whether the operation that ended in `failure` (any of its attempts) may have taken effect. */
+export function mayHaveTakenEffect(failure: CalendarFailure): boolean {
+  return outcomeUnknown(failure.kind) || failure.afterUnknownOutcome;
 }

@@ -9,7 +9,7 @@ import type { CreateStageBody } from '../../stages/domain/create-stage.schema.ts
 import type { LiveInterviewCall } from '../../stages/domain/types/live-interview.schema.ts';
 import type { Stage } from '../../stages/domain/stage.model.ts';
 import { calendarEventIdFor, callIdFor, stageIdForNewInterview } from '../domain/call-identity.ts';
-import { CalendarFailure, outcomeUnknown } from '../domain/calendar-failure.ts';
+import { CalendarFailure, mayHaveTakenEffect } from '../domain/calendar-failure.ts';
 import { callSummary, type Attendee, type ScheduledCall } from '../domain/scheduled-call.ts';
 import type { Slot } from '../domain/slot.ts';
 import type { CalendarEvent } from '../ports/calendar.port.ts';
@@ -107,7 +107,7 @@ export async function bookInterview(deps: SchedulingDeps, target: BookingTarget)
     if (!(error instanceof CalendarFailure)) throw error;
     // Refused outright (nothing was created): the call is over. Otherwise it stays pending: a
     // retry adopts the event, or the sweeper deletes it.
-    if (!outcomeUnknown(error.kind)) await quietly(() => updateCall(deps, access.tenantId, applicationId, callId, (c) => (c.status === 'pending' ? { ...c, status: 'abandoned' } : undefined)));
+    if (!mayHaveTakenEffect(error)) await quietly(() => updateCall(deps, access.tenantId, applicationId, callId, (c) => (c.status === 'pending' ? { ...c, status: 'abandoned' } : undefined)));
     throw calendarUnavailable(error, target.retry);
   }
 

@@ -1,5 +1,5 @@
 import { DomainError, type RetryAction } from '../../platform/errors.ts';
-import { CalendarFailure, isTransient } from '../domain/calendar-failure.ts';
+import { CalendarFailure, isTransient, outcomeUnknown } from '../domain/calendar-failure.ts';
 import { backoffDelay, retryPolicy, type RetryPolicy } from '../domain/retry-policy.ts';
 import type { SchedulingDeps } from './scheduling-deps.ts';
 
@@ -17,13 +17,19 @@ export function startBudget(deps: Pick<SchedulingDeps, 'settings'>): CallBudget 
 /**
  * Runs one Calendar operation, retrying transient failures (rate limits, 5xx, timeouts, cut
  * connections) with exponential backoff and full jitter while the budget lasts; anything else,
- * or the last transient failure, is thrown as is.
+ * or the last transient failure, is thrown as is — marked `afterUnknownOutcome` when an earlier
+ * attempt may have taken effect (a timed-out insert can land after a later attempt was refused).
  */
 export async function withRetries<T>(deps: Pick<SchedulingDeps, 'sleep' | 'random'>, budget: CallBudget, run: () => Promise<T>): Promise<T> {
+  let unknown = false;
   for (let retry = 0; ; retry += 1) {
     try {
       return await run();
     } catch (error) {
+      if (error instanceof CalendarFailure) {
+        if (unknown) error.afterUnknownOutcome = true;
+        if (outcomeUnknown(error.kind)) unknown = true;
+      }
       if (!(error instanceof CalendarFailure) || !isTransient(error.kind)) throw error;
       const delay = backoffDelay(budget.policy, retry, budget.elapsedMs(), deps.random());
       if (delay === undefined) throw error;

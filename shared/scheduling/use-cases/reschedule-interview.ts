@@ -3,7 +3,7 @@ import { DomainError } from '../../platform/errors.ts';
 import { invalidRequest } from '../../platform/validation.ts';
 import type { StageResponse } from '../../stages/api/application-views.schema.ts';
 import { applyStageAction, findStage } from '../../stages/domain/application.ts';
-import { isCalendarFailure, outcomeUnknown, CalendarFailure } from '../domain/calendar-failure.ts';
+import { isCalendarFailure, mayHaveTakenEffect, CalendarFailure } from '../domain/calendar-failure.ts';
 import { callSummary, type PendingMove, type ScheduledCall } from '../domain/scheduled-call.ts';
 import type { CalendarEvent } from '../ports/calendar.port.ts';
 import type { RescheduleBody, ScheduleResponse } from '../api/schedule.schema.ts';
@@ -64,7 +64,7 @@ export async function rescheduleInterview(deps: SchedulingDeps, access: Access, 
   } catch (error) {
     await quietly(() => releaseSlotHold(deps, access.tenantId, call.recruiterId, body.slotId, call.id));
     if (!(error instanceof CalendarFailure)) throw error;
-    if (!outcomeUnknown(error.kind)) await quietly(() => clearPendingMove(deps, call));
+    if (!mayHaveTakenEffect(error)) await quietly(() => clearPendingMove(deps, call));
     throw calendarUnavailable(error, retry);
   }
 

@@ -171,6 +171,23 @@ describe('scheduling a live interview', () => {
     expect(await liveEventsFor(limited.appId)).toHaveLength(1);
   });
 
+  it('keeps a call pending when an earlier attempt timed out, even if the last was refused outright; the sweeper deletes the late event', async () => {
+    const { appId, stageId, slots, cand } = await interview();
+    // The first insert outlives the client's timeout (400 ms here) and lands later; the retry is refused (no retry).
+    await api.fake.inject({ operation: 'events.insert', latencyMs: 700, times: 1 });
+    await api.fake.inject({ operation: 'events.insert', status: 403, reason: 'quotaExceeded', times: 1 });
+    const failed = await api.call(`/applications/${appId}/stages/${stageId}/schedule`, { token: cand, json: { slotId: slots[0] } });
+    expect(failed).toMatchObject({ status: 502, body: { code: 'CALENDAR.UNAVAILABLE', details: { reason: 'quota_exceeded' } } });
+    const call = (await api.all('scheduledCalls')).find((c) => c['applicationId'] === appId)!;
+    expect(call).toMatchObject({ status: 'pending' });
+    await eventually('the late insert to land', async () => (await liveEventsFor(appId)).length === 1);
+    expect(await slotDoc(slots[0]!)).toMatchObject({ state: 'free' });
+    const report = await api.at(new Date(Date.now() + 3 * 60_000).toISOString()).sweep();
+    expect(report.undone).toBeGreaterThanOrEqual(1);
+    expect(await liveEventsFor(appId)).toEqual([]);
+    expect(await api.stored('scheduledCalls', String(call['id']), appId)).toMatchObject({ status: 'abandoned' });
+  });
+
   it('treats a 409 duplicate on insert as created: the event is fetched, checked and used (answer lost the first time)', async () => {
     const { appId, stageId, slots, cand } = await interview();
     await api.fake.inject({ operation: 'events.insert', dropResponse: true, times: 1 });
