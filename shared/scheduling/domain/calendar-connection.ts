@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { sealedSchema } from '../../platform/crypto/envelope.ts';
 import { idSchema, isoDateTimeSchema } from '../../stages/domain/schema-primitives.ts';
@@ -67,6 +68,15 @@ export function connectionIdFor(tenantId: string, recruiterId: string): string {
 /** Where a sealed value of a connection lives: the `aad` that binds it to this record and field. */
 export function connectionAad(tenantId: string, recruiterId: string, field: 'tokens' | 'verifier'): string {
   return `calendarConnections/${connectionIdFor(tenantId, recruiterId)}/${field}`;
+}
+
+/**
+ * A Service Bus message id (at most 128 characters) that is the same for the same parts: the
+ * readable `prefix:parts` when it fits, else `prefix:` and a SHA-256 of the parts.
+ */
+export function boundedMessageId(prefix: string, parts: readonly string[]): string {
+  const readable = `${prefix}:${parts.join(':')}`;
+  return readable.length <= 128 ? readable : `${prefix}:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
 }
 
 export function channelTokenAad(channelId: string): string {

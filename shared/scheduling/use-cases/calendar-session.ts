@@ -3,7 +3,7 @@ import { open, seal } from '../../platform/crypto/envelope.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { recordInvalidConnections } from '../calendar-metrics.ts';
 import {
-  accessTokenFresh, connectionAad, connectionIdFor, type CalendarConnection, type ConnectionTokens,
+  accessTokenFresh, boundedMessageId, connectionAad, connectionIdFor, type CalendarConnection, type ConnectionTokens,
 } from '../domain/calendar-connection.ts';
 import { isCalendarFailure } from '../domain/calendar-failure.ts';
 import type { StoredDocument } from '../ports/scheduling-stores.port.ts';
@@ -135,7 +135,7 @@ export async function updateConnection(
 
 /** The deterministic id of the notice about one connection generation turning invalid. */
 export function invalidNoticeId(connection: Pick<CalendarConnection, 'tenantId' | 'recruiterId' | 'generation'>): string {
-  return `calendar.connection_invalid:${connectionIdFor(connection.tenantId, connection.recruiterId)}:${connection.generation}`;
+  return boundedMessageId('calendar.connection_invalid', [connectionIdFor(connection.tenantId, connection.recruiterId), String(connection.generation)]);
 }
 
 /** Marks the connection invalid (once per generation) and sends the recruiter's notice. */

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { open } from '../../platform/crypto/envelope.ts';
 import { countNotification, type NotificationOutcome } from '../calendar-metrics.ts';
-import { channelTokenAad, connectionIdFor } from '../domain/calendar-connection.ts';
+import { boundedMessageId, channelTokenAad, connectionIdFor } from '../domain/calendar-connection.ts';
 import type { CalendarNotificationHeaders } from '../api/calendar-connection.schema.ts';
 import type { SchedulingDeps } from './scheduling-deps.ts';
 
@@ -16,7 +16,7 @@ export interface SyncRequest {
 export async function requestSync(deps: Pick<SchedulingDeps, 'bus'>, tenantId: string, recruiterId: string, key: string): Promise<void> {
   const body: SyncRequest = { tenantId, recruiterId, reason: key };
   await deps.bus.send('calendar-sync', [
-    { messageId: `calendar-sync:${connectionIdFor(tenantId, recruiterId)}:${key}`, body, contentType: 'application/json', subject: 'calendar.sync', correlationId: recruiterId },
+    { messageId: boundedMessageId('calendar-sync', [connectionIdFor(tenantId, recruiterId), key]), body, contentType: 'application/json', subject: 'calendar.sync', correlationId: recruiterId },
   ]);
 }
 

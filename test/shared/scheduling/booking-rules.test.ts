@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { calendarEventIdFor, callIdFor, isStagelineEventId, stageIdForNewInterview } from '../../../shared/scheduling/domain/call-identity.ts';
 import { backoffDelay, retryPolicy } from '../../../shared/scheduling/domain/retry-policy.ts';
 import { bookSlot, freeBooking, holdExpired, holdSlot, HOLD_TTL_MS, newSlot, overlaps, releaseHold } from '../../../shared/scheduling/domain/slot.ts';
-import { isTransient, outcomeUnknown } from '../../../shared/scheduling/domain/calendar-failure.ts';
+import { CalendarFailure, isTransient, mayHaveTakenEffect, outcomeUnknown } from '../../../shared/scheduling/domain/calendar-failure.ts';
+import { boundedMessageId, connectionIdFor } from '../../../shared/scheduling/domain/calendar-connection.ts';
 
 const NOW = '2030-01-01T10:00:00.000Z';
 const slot = newSlot({ id: 's-1', tenantId: 't', recruiterId: 'r', start: '2030-01-02T09:00:00.000Z', end: '2030-01-02T10:00:00.000Z', timeZone: 'UTC' }, NOW);
@@ -81,5 +82,22 @@ describe('retry policy (Google\'s error guide)', () => {
     expect(['quota_exceeded', 'forbidden', 'duplicate', 'invalid_grant', 'precondition_failed'].some((kind) => isTransient(kind as never))).toBe(false);
     expect(outcomeUnknown('rate_limited')).toBe(false);
     expect(outcomeUnknown('connection_lost')).toBe(true);
+  });
+});
+
+describe('message ids and connection ids', () => {
+  it('keeps message ids readable when they fit in Service Bus\'s 128 characters, and deterministic when they do not', () => {
+    expect(boundedMessageId('calendar.connection_invalid', [connectionIdFor('acme', 'rec-1'), '2'])).toBe('calendar.connection_invalid:acme:rec-1:2');
+    const long = [connectionIdFor('t'.repeat(128), 'r'.repeat(128)), '1'];
+    expect(boundedMessageId('calendar.connection_invalid', long)).toMatch(/^calendar\.connection_invalid:[0-9a-f]{64}$/);
+    expect(boundedMessageId('calendar.connection_invalid', long)).toBe(boundedMessageId('calendar.connection_invalid', [...long]));
+    expect(connectionIdFor('a/b', 'c?d#e\\f')).toBe('a%2Fb:c%3Fd%23e%5Cf');
+  });
+
+  it('remembers that an earlier attempt may have taken effect', () => {
+    const refused = new CalendarFailure('events.insert', 'quota_exceeded');
+    expect(mayHaveTakenEffect(refused)).toBe(false);
+    refused.afterUnknownOutcome = true;
+    expect(mayHaveTakenEffect(refused)).toBe(true);
   });
 });
