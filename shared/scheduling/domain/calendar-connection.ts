@@ -18,6 +18,8 @@ export const channelRefSchema = z.object({
   resourceId: z.string().min(1),
   expiration: isoDateTimeSchema,
   createdAt: isoDateTimeSchema,
+  /** Where Google pushes for this channel (a channel to an old push address is replaced). */
+  address: z.string().optional(),
 });
 export type ChannelRef = z.infer<typeof channelRefSchema>;
 

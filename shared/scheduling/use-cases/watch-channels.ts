@@ -27,7 +27,7 @@ export async function startChannel(deps: SchedulingDeps, session: CalendarSessio
     expiration: watched.expiration,
     createdAt: now,
   });
-  const ref: ChannelRef = { id, resourceId: watched.resourceId, expiration: watched.expiration, createdAt: now };
+  const ref: ChannelRef = { id, resourceId: watched.resourceId, expiration: watched.expiration, createdAt: now, address: deps.settings.pushAddress };
   await updateConnection(deps, session.tenantId, session.recruiterId, (connection) =>
     connection.state !== 'connected' ? undefined : { ...connection, channels: [...connection.channels, ref].slice(-5), updatedAt: now },
   );
@@ -52,7 +52,8 @@ export async function stopChannel(deps: SchedulingDeps, session: CalendarSession
 
 /**
  * Keeps one live channel per connection: a new one starts when the newest has less than a day
- * (or a quarter of its lifetime) left, or there is none; older ones are stopped once the new one has overlapped them for ten
+ * (or a quarter of its lifetime) left, when it pushes to an address that is no longer this app's,
+ * or when there is none; older ones are stopped once the new one has overlapped them for ten
  * minutes, so no change falls between two channels.
  */
 export async function renewChannels(deps: SchedulingDeps, session: CalendarSession): Promise<{ started: number; stopped: number }> {
@@ -61,7 +62,9 @@ export async function renewChannels(deps: SchedulingDeps, session: CalendarSessi
   const newest = channels.at(-1);
   let started = 0;
   let current = newest;
-  if (newest === undefined || Date.parse(newest.expiration) - now < channelRenewBeforeMs(deps.settings.channelTtlSeconds)) {
+  const expiring = newest !== undefined && Date.parse(newest.expiration) - now < channelRenewBeforeMs(deps.settings.channelTtlSeconds);
+  const moved = newest !== undefined && newest.address !== undefined && newest.address !== deps.settings.pushAddress;
+  if (newest === undefined || expiring || moved) {
     current = await startChannel(deps, session);
     started = 1;
   }

@@ -3,6 +3,7 @@ import { calendarEventIdFor } from '../../../shared/scheduling/domain/call-ident
 import { startBudget } from '../../../shared/scheduling/use-cases/calendar-retry.ts';
 import { openCalendarSession } from '../../../shared/scheduling/use-cases/calendar-session.ts';
 import { holdSlotFor } from '../../../shared/scheduling/use-cases/slot-holds.ts';
+import { bindSchedulingUseCases } from '../../../shared/scheduling/scheduling.module.ts';
 import { eventually, futureWallTime, startCalendarStack, type CalendarStack } from '../../support/calendar-api.ts';
 
 /**
@@ -186,6 +187,18 @@ describe('reschedule, status sync and sweeping', () => {
     const live = ((await (await api.fake.control('channels')).json()) as { channels: Array<{ id: string }> }).channels.map((c) => c.id);
     expect(live).toContain(fresh);
     expect(live).not.toContain(before[0]!.id);
+  });
+
+  it('replaces a channel that pushes to an address that is no longer this app\'s (the host moved)', async () => {
+    await api.connect('acme', 'rec-m', 'rec-m@acme.example');
+    const channelsOf = async () => (await api.stored('calendarConnections', 'acme:rec-m', 'rec-m'))!['channels'] as Array<{ id: string; address?: string }>;
+    const [old] = await channelsOf();
+    expect(old!.address).toBe(`${api.baseUrl}/api/calendar/notifications`);
+    const deps = api.host.services.scheduling.deps;
+    const moved = bindSchedulingUseCases({ ...deps, settings: { ...deps.settings, pushAddress: `${api.baseUrl}/api/calendar/notifications?moved=1` } });
+    await moved.poll();
+    const after = await channelsOf();
+    expect(after.map((c) => c.address)).toEqual([old!.address, `${api.baseUrl}/api/calendar/notifications?moved=1`]);
   });
 
   it('sweeps a hold no booking confirmed within two minutes (the event it may have made is deleted) and finishes a booking that committed', async () => {
