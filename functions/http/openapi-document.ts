@@ -23,13 +23,16 @@ const problemSchema = z.object({
     .object({
       after: z.number().optional().describe('Seconds to wait.'),
       action: z
-        .object({
-          method: z.enum(['GET', 'POST', 'DELETE']),
-          href: z.string().describe('Path of the request to send again, e.g. `/api/applications/a-1/stages/s-1/schedule`.'),
-          body: z.unknown().optional().describe('The JSON body to send (the original request\'s); send the same `Idempotency-Key`.'),
-        })
+        .union([
+          z.object({
+            method: z.enum(['GET', 'POST', 'DELETE']),
+            href: z.string().describe('Path of the request to send again, e.g. `/api/applications/a-1/stages/s-1/schedule`.'),
+            body: z.unknown().optional().describe('The JSON body to send (the original request\'s); send the same `Idempotency-Key`.'),
+          }),
+          z.string().describe('The name of an action the client knows, e.g. `retry-upload`.'),
+        ])
         .optional()
-        .describe('A request that retries the failed one (CALENDAR.UNAVAILABLE): following it is safe.'),
+        .describe('A request that retries the failed one (CALENDAR.UNAVAILABLE: following it is safe), or a named action.'),
     })
     .optional(),
   correlationId: z.string().optional().describe('On 500 only: the invocation id to quote.'),

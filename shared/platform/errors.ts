@@ -59,8 +59,11 @@ export interface RetryAction {
 export interface RetryAdvice {
   /** Seconds to wait before retrying. */
   readonly after?: number;
-  /** The request to send again (send the same `Idempotency-Key` with it). */
-  readonly action?: RetryAction;
+  /**
+   * What to do: a request to send again as is (send the same `Idempotency-Key` with it), or the
+   * name of an action the client knows (e.g. `retry-upload`).
+   */
+  readonly action?: RetryAction | string;
 }
 
 export interface DomainErrorOptions {
