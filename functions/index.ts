@@ -13,6 +13,7 @@ import './timeline.ts';
 import './stage-callbacks.ts';
 import './documents.ts';
 import './notifications.ts';
+import './scheduling.ts';
 import { services } from './app-services.ts';
 import { setupTelemetry } from './telemetry.ts';
 

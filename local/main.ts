@@ -59,6 +59,7 @@ Stageline is running (started in ${seconds} s)
   Settings    ${host.settingsFile}
   Cosmos DB   ${host.settings.CosmosConnection__accountEndpoint} (certificate ${host.settings.CosmosConnection__caCertificatePath})
   Azurite     ${blobEndpoint(host.settings.DocumentsStorage)}
+  Calendar    ${host.calendar.rootUrl} (Google Calendar fake; events at ${host.calendar.rootUrl}_fake/events)
   Token       npm run token -- --role recruiter --tenant acme --sub rec-1
 Press Ctrl-C to stop.`);
 

@@ -11,7 +11,8 @@ import { ServiceBusMessageBus } from './events/adapters/service-bus-message-bus.
 import { DYNAMIC_STAGES_FLAG, type FeatureGate } from './flags/ports/feature-gate.port.ts';
 import { FileFeatureGate } from './flags/adapters/file-feature-gate.adapter.ts';
 import { AppConfigurationFeatureGate } from './flags/adapters/app-configuration-feature-gate.adapter.ts';
-import { checkCalendarReachable } from './scheduling/adapters/google-calendar-reachability.ts';
+import { createSchedulingModule, createSchedulingReencryptor, type SchedulingModule } from './scheduling/scheduling.module.ts';
+import type { Reencryptor } from './platform/crypto/reencryption.ts';
 import { createTokenVerifier } from './auth/adapters/jose-token-verifier.adapter.ts';
 import type { TokenVerifier } from './auth/ports/token-verifier.port.ts';
 import { legacyStages } from './legacy/domain/legacy-stages.ts';
@@ -25,6 +26,7 @@ import { chainSignerOf } from './stages/use-cases/sign-chain.ts';
 import { createNotificationsModule, type NotificationsModule } from './notifications/notifications.module.ts';
 import type { DeliveryBacklog } from './notifications/ports/notification-queues.port.ts';
 import { ServiceBusDeliveryBacklog } from './notifications/adapters/service-bus-delivery-backlog.adapter.ts';
+import { WebhooksReencryptor } from './notifications/adapters/webhooks-reencryptor.adapter.ts';
 
 /** Everything the entry points need, built once from configuration. */
 export interface Services {
@@ -47,6 +49,10 @@ export interface Services {
   readonly timeline: TimelineModule;
   /** Inboxes, webhooks, delivery and the dead-letter log (issue 12). Its `reencryptor` re-seals webhook URLs and secrets. */
   readonly notifications: NotificationsModule;
+  /** Calendar connections, slots, scheduled calls, status sync (issue 10). */
+  readonly scheduling: SchedulingModule;
+  /** Everything that holds sealed values, for the key rotation command (`npm run rotate-keys`). */
+  readonly reencryptors: readonly Reencryptor[];
   readonly healthChecks: readonly HealthCheck[];
   close(): Promise<void>;
 }
@@ -77,8 +83,9 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
   const auth = createTokenVerifier(config.auth);
   const keyring = createKeyring(config.encryption.keys, config.encryption.currentKeyId);
   const chainSigner = chainSignerOf(hmacSigner(createKeyring(config.timelineSigning.keys, config.timelineSigning.currentKeyId)));
-  // Documents and stages need each other: stages resolve and link documents through the
-  // documents' ports, the content gate attaches through the stage commands (passed as a thunk).
+  // Documents, scheduling and stages need each other: stages resolve and link documents through the
+  // documents' ports and book interviews through scheduling's; both reach the stage commands
+  // (documents through a thunk, scheduling once the stages exist).
   const documents = createDocumentsModule({
     database,
     blobs,
@@ -88,6 +95,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     uploadUrlTtlMinutes: config.uploads.uploadUrlTtlMinutes,
     readUrlTtlMinutes: config.uploads.readUrlTtlMinutes,
   });
+  let scheduling: SchedulingModule | undefined;
   const stages: StagesModule = createStagesModule({
     database,
     flags,
@@ -96,7 +104,9 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     signer: chainSigner,
     documents: documents.verifiedDocuments,
     documentLinks: documents.documentLinks,
+    interviews: { createScheduledInterview: (...args) => scheduling!.interviewBooking.createScheduledInterview(...args) },
   });
+  scheduling = createSchedulingModule({ database, calendar: config.calendar, stages: stages.useCases, bus, keyring, clock: systemClock, meter: stages.requests });
   const timeline = createTimelineModule(database, chainSigner, stages.requests);
   const notifications = createNotificationsModule({
     database,
@@ -121,7 +131,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
         return { source: flags.source, [DYNAMIC_STAGES_FLAG]: state.status };
       },
     },
-    { name: 'calendar', check: async () => ({ rootUrl: config.calendar.rootUrl, ...(await checkCalendarReachable(config.calendar.rootUrl)) }) },
+    { name: 'calendar', check: () => scheduling.health() },
   ];
 
   return {
@@ -138,6 +148,8 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     events: createEventsModule(database, systemClock, { applications: stages.repository, timeline: timeline.appender, meter: stages.requests }),
     timeline,
     notifications,
+    scheduling,
+    reencryptors: reencryptorsOf(database),
     healthChecks,
     async close() {
       notifications.close();
@@ -145,6 +157,17 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
       cosmos.dispose();
     },
   };
+}
+
+/**
+ * Every holder of sealed values, re-encrypted by `npm run rotate-keys` (the command builds only
+ * this and the keyring): one line per capability that encrypts.
+ */
+export function reencryptorsOf(database: Database): Reencryptor[] {
+  return [
+    createSchedulingReencryptor(database),
+    new WebhooksReencryptor(database.container('webhooks')),
+  ];
 }
 
 function busFromConfig(config: AppConfig): MessageBus {

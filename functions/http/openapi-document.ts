@@ -19,7 +19,22 @@ const problemSchema = z.object({
   code: z.enum(Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]]),
   message: z.string(),
   details: z.unknown().optional().describe('Code-specific: `issues[{ path, message, code }]` for REQUEST.INVALID, `allowedActions` for STAGE.TRANSITION_NOT_ALLOWED, …'),
-  retry: z.object({ after: z.number().optional().describe('Seconds to wait.'), action: z.string().optional() }).optional(),
+  retry: z
+    .object({
+      after: z.number().optional().describe('Seconds to wait.'),
+      action: z
+        .union([
+          z.object({
+            method: z.enum(['GET', 'POST', 'DELETE']),
+            href: z.string().describe('Path of the request to send again, e.g. `/api/applications/a-1/stages/s-1/schedule`.'),
+            body: z.unknown().optional().describe('The JSON body to send (the original request\'s); send the same `Idempotency-Key`.'),
+          }),
+          z.string().describe('The name of an action the client knows, e.g. `retry-upload`.'),
+        ])
+        .optional()
+        .describe('A request that retries the failed one (CALENDAR.UNAVAILABLE: following it is safe), or a named action.'),
+    })
+    .optional(),
   correlationId: z.string().optional().describe('On 500 only: the invocation id to quote.'),
 });
 
@@ -101,7 +116,7 @@ function operation(definition: RouteDefinition, inputs: Map<z.ZodType, string>, 
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     responses[String(status)] = {
       description: codes.map((code) => `\`${code}\`: ${errorCatalogue[code].message}`).join(' · '),
-      ...(status === 503 || status === 409 ? { headers: { 'retry-after': { description: 'Seconds, when a retry may help.', schema: { type: 'string' } } } } : {}),
+      ...(status === 503 || status === 502 || status === 409 ? { headers: { 'retry-after': { description: 'Seconds, when a retry may help.', schema: { type: 'string' } } } } : {}),
       content: { 'application/json': { schema: { allOf: [ref('Problem'), { type: 'object', properties: { code: { enum: codes } } }] } } },
     };
   }

@@ -1,5 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from '@azure/functions';
-import { DomainError, errorCatalogue, type ErrorCode, type ErrorKind } from '../../shared/platform/errors.ts';
+import { DomainError, errorCatalogue, type ErrorCode, type ErrorKind, type RetryAdvice } from '../../shared/platform/errors.ts';
 
 /** The one mapping from error kinds to HTTP statuses. */
 export const statusByKind: Record<ErrorKind, number> = {
@@ -12,6 +12,7 @@ export const statusByKind: Record<ErrorKind, number> = {
   too_large: 413,
   unsupported_media_type: 415,
   unavailable: 503,
+  bad_gateway: 502,
   internal: 500,
 };
 
@@ -19,7 +20,7 @@ export interface ProblemBody {
   readonly code: ErrorCode;
   readonly message: string;
   readonly details?: unknown;
-  readonly retry?: { readonly after?: number; readonly action?: string };
+  readonly retry?: RetryAdvice;
   readonly correlationId?: string;
 }
 

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { containers } from '../../shared/platform/cosmos-containers.ts';
 import { queues, topics } from '../../shared/platform/messaging-entities.ts';
@@ -15,9 +15,10 @@ import { ensureBlobContainers } from '../azurite/azurite-containers.ts';
 import { blobContainers } from '../../shared/platform/blob-containers.ts';
 import { LocalBroker } from '../broker/local-broker.ts';
 import { LocalBrokerMessageBus } from '../broker/local-message-bus.adapter.ts';
-import { startGoogleCalendarFake } from '../fakes/google-calendar-fake.ts';
+import { startGoogleCalendarFake, type GoogleCalendarFake } from '../fakes/google-calendar/index.ts';
 import { ensureDevIssuer } from '../dev-issuer.ts';
 import { ensureLocalKeyRing } from '../keys/local-keys.ts';
+import { ensureLocalCalendarSecrets } from '../keys/local-calendar-secrets.ts';
 import { installFunctionsCoreHook } from './register-core-hook.ts';
 import { functionRegistry } from './function-registry.ts';
 import { readLocalSettings } from './local-settings.ts';
@@ -54,6 +55,8 @@ export interface LocalHost {
   readonly metrics: LocalMetrics;
   /** The local Cosmos DB server's fault injection (tests: throttling, outages). */
   readonly cosmosFaults: CosmosFaults;
+  /** The Google Calendar fake (its control API is under `calendar.rootUrl` + `_fake/`). */
+  readonly calendar: GoogleCalendarFake;
   stop(): Promise<void>;
 }
 
@@ -75,6 +78,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     for (const stop of stack.reverse()) await stop().catch((error: unknown) => log(`stop failed: ${String(error)}`));
   };
   try {
+    // The port first: the OAuth redirect and push addresses name it, and they are settings.
+    const server = createServer({ maxHeaderSize: 16 * 1024 });
+    const port = await listen(server, options.port ?? 7071, host);
+    stack.push(() => closeServer(server));
+    const baseUrl = `http://${host}:${port}`;
     const file = readLocalSettings(projectDir);
     const databaseName = options.settings?.COSMOS_DATABASE_NAME ?? file.values.COSMOS_DATABASE_NAME ?? 'stageline';
     const cosmos = await startCosmosServer({ dataDir, host, port: fixed ? 8081 : 0, reset: options.reset ?? false, containers, databaseName });
@@ -84,7 +92,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     await ensureBlobContainers(azurite.connectionString, blobContainers);
     const broker = await LocalBroker.open({ journalPath: join(dataDir, 'broker', 'journal.ndjson'), queues, topics });
     stack.push(() => broker.close());
-    const calendar = await startGoogleCalendarFake({ host });
+    const calendarSecrets = ensureLocalCalendarSecrets(dataDir);
+    const oauthRedirectUri = `${baseUrl}/api/calendar/oauth-callback`;
+    if (options.reset) rmSync(join(dataDir, 'google-calendar'), { recursive: true, force: true });
+    const calendar = await startGoogleCalendarFake({
+      host,
+      stateFile: join(dataDir, 'google-calendar', 'state.json'),
+      clients: [{ clientId: calendarSecrets.clientId, clientSecret: calendarSecrets.clientSecret, redirectUris: [oauthRedirectUri] }],
+    });
     stack.push(() => calendar.stop());
     const issuer = await ensureDevIssuer(dataDir);
     const flagsFile = ensureFlagsFile(dataDir);
@@ -102,6 +117,15 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ServiceBusConnection: 'UseLocalBroker=true',
       FEATURE_FLAGS_FILE: flagsFile,
       GOOGLE_CALENDAR_ROOT_URL: calendar.rootUrl,
+      GOOGLE_OAUTH_CLIENT_ID: calendarSecrets.clientId,
+      GOOGLE_OAUTH_CLIENT_SECRET: calendarSecrets.clientSecret,
+      GOOGLE_OAUTH_AUTHORIZE_URL: calendar.authorizeUrl,
+      GOOGLE_OAUTH_TOKEN_URL: calendar.tokenUrl,
+      GOOGLE_OAUTH_REVOKE_URL: calendar.revokeUrl,
+      CALENDAR_OAUTH_REDIRECT_URI: oauthRedirectUri,
+      CALENDAR_CONNECTED_REDIRECT_URL: `${baseUrl}/api/health`,
+      CALENDAR_PUSH_ADDRESS: `${baseUrl}/api/calendar/notifications`,
+      CALENDAR_OAUTH_STATE_KEY: file.values.CALENDAR_OAUTH_STATE_KEY ?? calendarSecrets.stateKey,
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
       AUTH_JWKS_FILE: issuer.jwksPath,
@@ -112,6 +136,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ...options.settings,
     };
     Object.assign(process.env, settings);
+    // What this host runs with, for commands that work on its data (`npm run rotate-keys -- --data-dir …`).
+    writeFileSync(join(dataDir, 'host-settings.json'), JSON.stringify(settings, null, 2), { mode: 0o600 });
 
     const metrics = createLocalMetrics();
     stack.push(() => metrics.shutdown());
@@ -132,14 +158,13 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     await runHooks(registry, 'appStart');
     stack.push(() => runHooks(registry, 'appTerminate'));
 
-    const server = createFunctionsHttpServer({ functions: registry.functions, routePrefix: 'api', extraHandler: metrics.handle, log });
-    const port = await listen(server, options.port ?? 7071, host);
+    const functionsServer = createFunctionsHttpServer({ functions: registry.functions, routePrefix: 'api', extraHandler: metrics.handle, log });
+    server.on('request', (req, res) => functionsServer.emit('request', req, res));
     stack.push(() => closeServer(server));
 
     const triggers = await startTriggers({ functions: registry.functions, settings, dataDir, broker, cosmos, connectionString: azurite.connectionString, log });
     stack.push(() => triggers.close());
 
-    const baseUrl = `http://${host}:${port}`;
     return {
       baseUrl,
       dataDir,
@@ -151,6 +176,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       triggers,
       metrics,
       cosmosFaults: cosmos.faults,
+      calendar,
       stop: stopAll,
     };
   } catch (error) {

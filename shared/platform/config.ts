@@ -26,7 +26,7 @@ export interface AppConfig {
   readonly flags:
     | { readonly kind: 'file'; readonly path: string; readonly refreshIntervalMs: number }
     | { readonly kind: 'appConfiguration'; readonly endpoint: string; readonly refreshIntervalMs: number };
-  readonly calendar: { readonly rootUrl: string };
+  readonly calendar: CalendarConfig;
   readonly auth: {
     readonly issuer: string;
     readonly audience: string;
@@ -54,6 +54,34 @@ export interface NotificationSettings {
   readonly chatMessagesPerMinute: number;
   /** The web app's public URL; links in notifications point under it (none when unset). */
   readonly publicUrl?: string;
+}
+
+/** Google Calendar: the API root, the OAuth 2.0 client and endpoints, where Google calls back, and the call budget. */
+export interface CalendarConfig {
+  readonly rootUrl: string;
+  readonly oauth: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly authorizeUrl: string;
+    readonly tokenUrl: string;
+    readonly revokeUrl: string;
+    /** This app's `GET /api/calendar/oauth-callback`, as registered with Google. */
+    readonly redirectUri: string;
+    /** Where the recruiter's browser goes after the callback (`?calendar=connected` or `?calendar=error&reason=…`). */
+    readonly appRedirectUrl: string;
+    /** HMAC key (base64, ≥ 32 bytes) signing the `state` of the authorisation flow. */
+    readonly stateKey: string;
+  };
+  /** This app's `POST /api/calendar/notifications`, where Google pushes channel notifications. */
+  readonly pushAddress: string;
+  /** One Calendar API request gives up after this long. */
+  readonly timeoutMs: number;
+  /** Retries with backoff inside one API request stop once this much time has passed. */
+  readonly retryBudgetMs: number;
+  /** The first backoff ceiling (doubling per retry, full jitter). */
+  readonly backoffBaseMs: number;
+  /** Lifetime asked for each push channel. */
+  readonly channelTtlSeconds: number;
 }
 
 export interface ConfigIssue {
@@ -121,6 +149,21 @@ const settingsSchema = z
     FEATURE_FLAGS_FILE: optionalText,
     FEATURE_FLAGS_REFRESH_SECONDS: z.coerce.number({ error: 'a number of seconds' }).int().min(1).max(3600).default(5),
     GOOGLE_CALENDAR_ROOT_URL: url('the Google APIs root URL').default('https://www.googleapis.com/'),
+    GOOGLE_OAUTH_CLIENT_ID: z.string({ error: 'the OAuth 2.0 client id of the Google Cloud project' }).trim().min(1),
+    GOOGLE_OAUTH_CLIENT_SECRET: z.string({ error: 'the OAuth 2.0 client secret (a Key Vault reference in Azure)' }).trim().min(1),
+    GOOGLE_OAUTH_AUTHORIZE_URL: url("Google's OAuth authorisation endpoint").default('https://accounts.google.com/o/oauth2/v2/auth'),
+    GOOGLE_OAUTH_TOKEN_URL: url("Google's OAuth token endpoint").default('https://oauth2.googleapis.com/token'),
+    GOOGLE_OAUTH_REVOKE_URL: url("Google's OAuth revocation endpoint").default('https://oauth2.googleapis.com/revoke'),
+    CALENDAR_OAUTH_REDIRECT_URI: url("this app's /api/calendar/oauth-callback as registered with Google"),
+    CALENDAR_CONNECTED_REDIRECT_URL: url('the app page a recruiter returns to after connecting a calendar'),
+    CALENDAR_PUSH_ADDRESS: url("this app's /api/calendar/notifications (Google pushes channel notifications there)"),
+    CALENDAR_OAUTH_STATE_KEY: z
+      .string({ error: 'the key signing OAuth state (base64 of at least 32 random bytes; a Key Vault reference in Azure)' })
+      .refine((value) => Buffer.from(value, 'base64').length >= 32, { message: 'base64 of at least 32 random bytes' }),
+    GOOGLE_CALENDAR_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds' }).int().min(50).max(60_000).default(4000),
+    CALENDAR_RETRY_BUDGET_MS: z.coerce.number({ error: 'milliseconds' }).int().min(0).max(30_000).default(8000),
+    CALENDAR_BACKOFF_BASE_MS: z.coerce.number({ error: 'milliseconds' }).int().min(1).max(10_000).default(250),
+    CALENDAR_CHANNEL_TTL_SECONDS: z.coerce.number({ error: 'seconds' }).int().min(60).max(2_592_000).default(604_800),
     AUTH_ISSUER: z.string({ error: 'the token issuer (iss) to accept' }).trim().min(1),
     AUTH_AUDIENCE: z.string({ error: 'the token audience (aud) to accept' }).trim().min(1),
     AUTH_JWKS_URI: optionalUrl('the JWKS URL of the issuer'),
@@ -138,6 +181,16 @@ const settingsSchema = z
   });
 
 export type Settings = Readonly<Record<string, string | undefined>>;
+
+const CALENDAR_URL_KEYS = [
+  'GOOGLE_CALENDAR_ROOT_URL',
+  'GOOGLE_OAUTH_AUTHORIZE_URL',
+  'GOOGLE_OAUTH_TOKEN_URL',
+  'GOOGLE_OAUTH_REVOKE_URL',
+  'CALENDAR_OAUTH_REDIRECT_URI',
+  'CALENDAR_CONNECTED_REDIRECT_URL',
+  'CALENDAR_PUSH_ADDRESS',
+] as const;
 
 /** Rules across keys, checked on the raw settings so they are reported with every other issue. */
 function crossKeyIssues(raw: Settings): ConfigIssue[] {
@@ -178,6 +231,10 @@ function crossKeyIssues(raw: Settings): ConfigIssue[] {
     }
     if (raw.AUTH_ISSUER === DEV_ISSUER) issue('AUTH_ISSUER', 'a real issuer: the development issuer is allowed only locally');
     if (has('STAGELINE_PUBLIC_URL') && !/^https:\/\//i.test(raw.STAGELINE_PUBLIC_URL!.trim())) issue('STAGELINE_PUBLIC_URL', 'an https:// URL outside the local environment');
+    // Google only talks to (and only pushes to) https; plain http is for the local fakes.
+    for (const key of CALENDAR_URL_KEYS) {
+      if (has(key) && raw[key]!.trim().startsWith('http://')) issue(key, "an https:// URL: http:// is allowed only with STAGELINE_ENVIRONMENT='local'");
+    }
   }
   return issues;
 }
@@ -223,7 +280,24 @@ export function loadConfig(settings: Settings): AppConfig {
     flags: s.FEATURE_FLAGS_FILE
       ? { kind: 'file', path: s.FEATURE_FLAGS_FILE, refreshIntervalMs }
       : { kind: 'appConfiguration', endpoint: s.AppConfigEndpoint!, refreshIntervalMs },
-    calendar: { rootUrl: s.GOOGLE_CALENDAR_ROOT_URL.endsWith('/') ? s.GOOGLE_CALENDAR_ROOT_URL : `${s.GOOGLE_CALENDAR_ROOT_URL}/` },
+    calendar: {
+      rootUrl: s.GOOGLE_CALENDAR_ROOT_URL.endsWith('/') ? s.GOOGLE_CALENDAR_ROOT_URL : `${s.GOOGLE_CALENDAR_ROOT_URL}/`,
+      oauth: {
+        clientId: s.GOOGLE_OAUTH_CLIENT_ID,
+        clientSecret: s.GOOGLE_OAUTH_CLIENT_SECRET,
+        authorizeUrl: s.GOOGLE_OAUTH_AUTHORIZE_URL,
+        tokenUrl: s.GOOGLE_OAUTH_TOKEN_URL,
+        revokeUrl: s.GOOGLE_OAUTH_REVOKE_URL,
+        redirectUri: s.CALENDAR_OAUTH_REDIRECT_URI,
+        appRedirectUrl: s.CALENDAR_CONNECTED_REDIRECT_URL,
+        stateKey: s.CALENDAR_OAUTH_STATE_KEY,
+      },
+      pushAddress: s.CALENDAR_PUSH_ADDRESS,
+      timeoutMs: s.GOOGLE_CALENDAR_TIMEOUT_MS,
+      retryBudgetMs: s.CALENDAR_RETRY_BUDGET_MS,
+      backoffBaseMs: s.CALENDAR_BACKOFF_BASE_MS,
+      channelTtlSeconds: s.CALENDAR_CHANNEL_TTL_SECONDS,
+    },
     auth: {
       issuer: s.AUTH_ISSUER,
       audience: s.AUTH_AUDIENCE,
@@ -240,5 +314,45 @@ export function loadConfig(settings: Settings): AppConfig {
       chatMessagesPerMinute: s.NOTIFICATIONS_CHAT_MESSAGES_PER_MINUTE,
       ...(s.STAGELINE_PUBLIC_URL ? { publicUrl: s.STAGELINE_PUBLIC_URL.replace(/\/+$/, '') } : {}),
     },
+  };
+}
+
+/** What the key rotation command needs: the Cosmos DB account and the keys. */
+export interface KeyRotationConfig {
+  readonly environment: Environment;
+  readonly cosmos: AppConfig['cosmos'];
+  readonly encryption: AppConfig['encryption'];
+}
+
+const rotationKeys = [
+  'STAGELINE_ENVIRONMENT', 'CosmosConnection__accountEndpoint', 'CosmosConnection__key', 'CosmosConnection__clientId',
+  'CosmosConnection__caCertificatePath', 'COSMOS_DATABASE_NAME', 'ENCRYPTION_KEYS', 'ENCRYPTION_KEY_ID',
+] as const;
+
+/**
+ * The settings `npm run rotate-keys` reads (a subset of the app's, validated the same way), so it
+ * runs from an operator's shell with only the Cosmos DB account and the keys in its environment.
+ */
+export function loadKeyRotationConfig(settings: Settings): KeyRotationConfig {
+  const subset: Record<string, string | undefined> = {};
+  for (const key of rotationKeys) subset[key] = settings[key];
+  const parsed = settingsSchema.pick(Object.fromEntries(rotationKeys.map((key) => [key, true])) as { [K in (typeof rotationKeys)[number]]: true }).safeParse(subset);
+  const issues: ConfigIssue[] = parsed.success ? [] : parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? '(settings)'), expected: subset[String(issue.path[0])] === undefined ? `missing: ${issue.message}` : issue.message }));
+  for (const issue of crossKeyIssues(subset)) {
+    if ((rotationKeys as readonly string[]).includes(issue.key) && !issues.some((known) => known.key === issue.key)) issues.push(issue);
+  }
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  const s = parsed.data;
+  return {
+    environment: s.STAGELINE_ENVIRONMENT,
+    cosmos: {
+      endpoint: s.CosmosConnection__accountEndpoint,
+      databaseName: s.COSMOS_DATABASE_NAME,
+      auth: s.CosmosConnection__key
+        ? { kind: 'key', key: s.CosmosConnection__key }
+        : { kind: 'identity', ...(s.CosmosConnection__clientId ? { clientId: s.CosmosConnection__clientId } : {}) },
+      ...(s.CosmosConnection__caCertificatePath ? { caCertificatePath: s.CosmosConnection__caCertificatePath } : {}),
+    },
+    encryption: { keys: s.ENCRYPTION_KEYS, currentKeyId: s.ENCRYPTION_KEY_ID },
   };
 }

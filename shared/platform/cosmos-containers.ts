@@ -24,6 +24,8 @@ export const containers = [
   { id: 'webhooks', partitionKey: '/tenantId' },
   { id: 'inbox', partitionKey: '/recipient', defaultTtl: 7_776_000 },
   { id: 'calendarConnections', partitionKey: '/recruiterId' },
+  // Push channels of calendar connections, by channel id: what a Google notification names.
+  { id: 'calendarChannels', partitionKey: '/id' },
   { id: 'idempotency', partitionKey: '/key', defaultTtl: 86_400 },
   // Post-transition callbacks: per-callback completion records (30 days) and the stage-SLA watcher's records.
   { id: 'callbackRuns', partitionKey: '/applicationId', defaultTtl: 2_592_000 },

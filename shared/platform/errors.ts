@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'too_large'
   | 'unsupported_media_type'
   | 'unavailable'
+  | 'bad_gateway'
   | 'internal';
 
 export const errorCatalogue = {
@@ -46,17 +47,37 @@ export const errorCatalogue = {
   'DEAD_LETTER.NOT_FOUND': { kind: 'not_found', message: 'No such dead-lettered delivery.' },
   'DEAD_LETTER.ALREADY_REPLAYED': { kind: 'conflict', message: 'This delivery was already replayed; it is back in the log only if the replay fails too.' },
   'DEPENDENCY.UNAVAILABLE': { kind: 'unavailable', message: 'A service this request needs is unavailable.' },
+  'CALENDAR.UNAVAILABLE': { kind: 'bad_gateway', message: 'Google Calendar did not complete the request; nothing was booked. Follow retry.action to try again.' },
+  'CALENDAR.NOT_CONNECTED': { kind: 'conflict', message: 'The recruiter has not connected a Google Calendar.' },
+  'CALENDAR.CONNECTION_INVALID': { kind: 'conflict', message: 'Google no longer accepts this recruiter\'s calendar connection; the recruiter must reconnect.' },
+  'CALENDAR.OAUTH_STATE_INVALID': { kind: 'invalid', message: 'The calendar authorisation link is invalid, expired or already used; start the connection again.' },
+  'SLOT.NOT_FOUND': { kind: 'not_found', message: 'No such slot.' },
+  'SLOT.TAKEN': { kind: 'conflict', message: 'This slot is no longer free.' },
+  'SLOT.OVERLAPS': { kind: 'conflict', message: 'The slot overlaps another slot of the same recruiter.' },
+  'SLOT.IN_PAST': { kind: 'invalid', message: 'The slot has already started.' },
+  'CALL.NOT_FOUND': { kind: 'conflict', message: 'The stage has no scheduled call.' },
   'INTERNAL': { kind: 'internal', message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
-/** Advice to the caller on how to retry: after a delay, and/or through a named action. */
+/** A request the client can send as is to retry (same method, path and body). */
+export interface RetryAction {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** Path under the API host, e.g. `/api/applications/a-1/stages/s-1/schedule`. */
+  readonly href: string;
+  readonly body?: unknown;
+}
+
+/** Advice to the caller on how to retry: after a delay, and/or through a request it can send. */
 export interface RetryAdvice {
   /** Seconds to wait before retrying. */
   readonly after?: number;
-  /** A machine-readable action the client can take, e.g. `retry-schedule`. */
-  readonly action?: string;
+  /**
+   * What to do: a request to send again as is (send the same `Idempotency-Key` with it), or the
+   * name of an action the client knows (e.g. `retry-upload`).
+   */
+  readonly action?: RetryAction | string;
 }
 
 export interface DomainErrorOptions {

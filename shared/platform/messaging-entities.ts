@@ -33,6 +33,8 @@ export const queues = [
   // One message per notification delivery attempt (fan-out of `notifications`); retries are scheduled messages here.
   // A day of duplicate detection: a fan-out retried later than 10 minutes still sends each delivery once.
   { name: 'notification-deliveries', maxDeliveryCount: 10, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 24 * 60 * MINUTE },
+  // Incremental calendar syncs asked for by Google's push notifications (bursts coalesce by messageId).
+  { name: 'calendar-sync', maxDeliveryCount: 5, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 10 * MINUTE },
 ] as const satisfies readonly QueueDefinition[];
 
 export const topics = [
@@ -42,6 +44,8 @@ export const topics = [
     subscriptions: [
       { name: 'ats-sync', maxDeliveryCount: 10, lockDurationMs: MINUTE },
       { name: 'post-transition-callbacks', maxDeliveryCount: 5, lockDurationMs: MINUTE },
+      // A cancelled live interview cancels its Google Calendar event.
+      { name: 'calendar-cancellations', maxDeliveryCount: 10, lockDurationMs: MINUTE, filter: { applicationProperties: { stageType: 'live_interview', action: 'cancel' } } },
     ],
   },
 ] as const satisfies readonly TopicDefinition[];

@@ -5,6 +5,7 @@ import type { FeatureGate } from '../flags/ports/feature-gate.port.ts';
 import type { Clock } from '../platform/clock.ts';
 import { CosmosRequestMeter } from '../platform/cosmos/cosmos-request-meter.ts';
 import type { IdempotencyStore } from '../platform/idempotency/idempotency.ts';
+import { DomainError } from '../platform/errors.ts';
 import { CosmosIdempotencyStore } from '../platform/idempotency/cosmos-idempotency-store.adapter.ts';
 import type { BatchBody, CreateApplicationBody, ListApplicationsQuery } from './api/application-requests.schema.ts';
 import type { ApplicationPageView, ApplicationView, BatchResult, FeedbackResponse, StageResponse } from './api/application-views.schema.ts';
@@ -18,6 +19,7 @@ import type { ChainSigner } from './ports/chain-signer.port.ts';
 import type { LegacyStages } from './ports/legacy-stages.port.ts';
 import type { DocumentLinks } from './ports/document-links.port.ts';
 import type { VerifiedDocuments } from './ports/verified-documents.port.ts';
+import type { InterviewBooking } from './ports/interview-booking.port.ts';
 import { ApplicationMutator } from './use-cases/application-mutator.ts';
 import { applyOwnedAction, applyStageAction } from './use-cases/apply-stage-action.ts';
 import { createApplication } from './use-cases/create-application.ts';
@@ -63,6 +65,13 @@ export function bindStageUseCases(deps: StageDeps, batch: BatchOptions = {}): St
 /** Until the documents capability answers, no document id resolves (`DOCUMENT.NOT_FOUND`). */
 export const noVerifiedDocuments: VerifiedDocuments = { find: async () => undefined };
 
+/** Until the scheduling capability is linked, no slot can be booked on stage creation. */
+export const noInterviewBooking: InterviewBooking = {
+  createScheduledInterview: async (_access, _applicationId, request) => {
+    throw new DomainError('SLOT.NOT_FOUND', { details: { slotId: request.data.slotId } });
+  },
+};
+
 /** The stage module as the entry points use it. */
 export interface StagesModule {
   readonly useCases: StageUseCases;
@@ -85,6 +94,7 @@ export interface StagesModuleOptions {
   readonly documents?: VerifiedDocuments;
   /** Read URLs for documents on the stages a read returns (the documents capability). */
   readonly documentLinks?: DocumentLinks;
+  readonly interviews?: InterviewBooking;
 }
 
 export function createStagesModule(options: StagesModuleOptions): StagesModule {
@@ -99,6 +109,7 @@ export function createStagesModule(options: StagesModuleOptions): StagesModule {
     signer: options.signer,
     documents: options.documents ?? noVerifiedDocuments,
     ...(options.documentLinks === undefined ? {} : { documentLinks: options.documentLinks }),
+    interviews: options.interviews ?? noInterviewBooking,
     newId: randomUUID,
   };
   return {

@@ -9,7 +9,7 @@ function context(logged: unknown[][]) {
 
 describe('problem responses', () => {
   it('maps every catalogued code to a status by its kind', () => {
-    const expected: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422, too_large: 413, unsupported_media_type: 415, unavailable: 503, internal: 500 };
+    const expected: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422, too_large: 413, unsupported_media_type: 415, unavailable: 503, bad_gateway: 502, internal: 500 };
     for (const [code, entry] of Object.entries(errorCatalogue)) {
       expect(statusOf(code as ErrorCode)).toBe(expected[entry.kind]);
     }

@@ -5,6 +5,8 @@ import type { RouteDefinition } from '../../functions/http/route-definition.ts';
 import { routeTable } from '../../functions/http/routes/route-table.ts';
 import { permits } from '../../shared/auth/domain/permissions.ts';
 import { startApiStack, type ApiStack } from '../support/stage-api.ts';
+import { connectCalendar, fastCalendarSettings } from '../support/calendar-api.ts';
+import { scheduledCall } from '../shared/stages/stage-fixtures.ts';
 
 /**
  * Every route of the route table × role × own/other tenant × own/other candidate. Whether a role
@@ -30,6 +32,8 @@ interface Fixture {
   readonly notificationId?: string;
   readonly webhookId?: string;
   readonly deadLetterId?: string;
+  /** A free slot of rec-1 (scheduling routes). */
+  readonly slotId?: string;
 }
 
 interface Request {
@@ -167,6 +171,46 @@ const cases: Record<string, RouteCase> = {
     request: (f) => ({ path: `/manage/dead-letters/${f.deadLetterId}/replay`, method: 'POST' }),
   },
   replayDeadLetters: { scope: 'tenant', status: 202, writes: false, request: () => ({ path: '/manage/dead-letters/replay', method: 'POST', json: {} }) },
+  connectCalendar: { scope: 'tenant', status: 200, writes: false, request: () => ({ path: '/calendar/connect', method: 'POST', json: {} }) },
+  calendarOAuthCallback: { scope: 'public', status: 302, writes: false, request: () => ({ path: '/calendar/oauth-callback?code=x&state=forged', method: 'GET' }) },
+  getCalendarConnection: { scope: 'tenant', status: 200, writes: false, request: () => ({ path: '/calendar/connection', method: 'GET' }) },
+  disconnectCalendar: { scope: 'tenant', status: 200, writes: false, request: () => ({ path: '/calendar/connection', method: 'DELETE' }) },
+  publishSlots: {
+    scope: 'tenant',
+    status: 201,
+    writes: false,
+    request: () => {
+      matrixSlot += 1;
+      return { path: '/calendar/slots', method: 'POST', json: { slots: [{ start: `2031-02-${String(matrixSlot).padStart(2, '0')}T09:00`, end: `2031-02-${String(matrixSlot).padStart(2, '0')}T10:00`, timeZone: 'UTC' }] } };
+    },
+  },
+  listSlots: { scope: 'tenant', status: 200, writes: false, request: () => ({ path: '/calendar/slots', method: 'GET' }) },
+  // No such slot: an admitted caller learns only that (success is the slot tests' business).
+  deleteSlot: { scope: 'tenant', status: 404, writes: false, request: () => ({ path: '/calendar/slots/no-such-slot', method: 'DELETE' }) },
+  calendarNotifications: { scope: 'public', status: 200, writes: false, request: () => ({ path: '/calendar/notifications', method: 'POST' }) },
+  listStageSlots: { scope: 'application', status: 200, writes: false, request: (f) => ({ path: `/applications/${f.applicationId}/stages/${f.interviewStageId}/slots?timeZone=UTC`, method: 'GET' }) },
+  scheduleInterview: {
+    scope: 'application',
+    status: 200,
+    writes: true,
+    // A fresh interview awaiting the candidate and a free slot of its recruiter (whose calendar is connected).
+    prepare: async (api, f) => ({ interviewStageId: await newInterview(api, f.applicationId), slotId: await freeSlot(api) }),
+    request: (f) => ({ path: `/applications/${f.applicationId}/stages/${f.interviewStageId}/schedule`, method: 'POST', json: { slotId: f.slotId } }),
+  },
+  rescheduleInterview: {
+    scope: 'application',
+    status: 200,
+    writes: true,
+    // A booked interview whose candidate asked to move it, and another free slot.
+    prepare: async (api, f) => {
+      const stageId = await newInterview(api, f.applicationId);
+      const cand = await api.as('candidate', 'acme', 'cand-1');
+      await api.call(`/applications/${f.applicationId}/stages/${stageId}/schedule`, { token: cand, json: { slotId: await freeSlot(api) } });
+      await api.call(`/applications/${f.applicationId}/stages/${stageId}/actions/request_reschedule`, { token: cand, json: { reason: 'A clash' } });
+      return { interviewStageId: stageId, slotId: await freeSlot(api) };
+    },
+    request: (f) => ({ path: `/applications/${f.applicationId}/stages/${f.interviewStageId}/reschedule`, method: 'POST', json: { slotId: f.slotId } }),
+  },
 };
 
 let onboarding: Promise<string> | undefined;
@@ -229,12 +273,30 @@ async function acmeDeadLetter(api: ApiStack): Promise<string> {
   return id;
 }
 
+
+let matrixSlot = 0;
+let recruiterSlot = 0;
+
+async function newInterview(api: ApiStack, applicationId: string): Promise<string> {
+  const { useCases } = api.host.services.stages;
+  const { stage } = await useCases.createStage({ tenantId: 'acme', actor: { role: 'recruiter', id: 'rec-1' } }, applicationId, { type: 'live_interview', data: { recruiterId: 'rec-1' } });
+  return stage.id;
+}
+
+/** A new free one-hour slot of rec-1 (acme). */
+async function freeSlot(api: ApiStack): Promise<string> {
+  recruiterSlot += 1;
+  const day = new Date(Date.UTC(2031, 5, 1) + recruiterSlot * 86_400_000).toISOString().slice(0, 10);
+  const answer = await api.call('/calendar/slots', { token: await api.as('recruiter', 'acme', 'rec-1'), json: { slots: [{ start: `${day}T09:00`, end: `${day}T10:00`, timeZone: 'UTC' }] } });
+  return answer.body.slots[0].id;
+}
+
 /** A live interview stage on the application, scheduled through the scheduling path (code, as the capability does). */
 async function scheduledInterview(api: ApiStack, applicationId: string): Promise<string> {
   const { useCases } = api.host.services.stages;
   const recruiter = { tenantId: 'acme', actor: { role: 'recruiter' as const, id: 'rec-1' } };
   const { stage } = await useCases.createStage(recruiter, applicationId, { type: 'live_interview', data: { recruiterId: 'rec-1' } });
-  await useCases.applyOwnedAction({ tenantId: 'acme', actor: { role: 'candidate', id: 'cand-1' } }, applicationId, stage.id, 'schedule', { slotId: 's', scheduledCallId: 'c' });
+  await useCases.applyOwnedAction({ tenantId: 'acme', actor: { role: 'candidate', id: 'cand-1' } }, applicationId, stage.id, 'schedule', { slotId: 's', scheduledCallId: 'c', call: scheduledCall });
   return stage.id;
 }
 
@@ -261,7 +323,8 @@ describe('authorisation matrix', () => {
   let api: ApiStack;
   let fixture: Fixture;
   beforeAll(async () => {
-    api = await startApiStack();
+    api = await startApiStack(fastCalendarSettings);
+    await connectCalendar(api, 'acme', 'rec-1', 'rec-1@acme.example');
     const rec = await api.as('recruiter', 'acme', 'rec-1');
     const app = (await api.call('/applications', { token: rec, json: { jobId: 'job-matrix', candidateId: 'cand-1' } })).body;
     fixture = { applicationId: app.id, interviewStageId: await scheduledInterview(api, app.id) };

@@ -75,7 +75,7 @@ describe('GET /openapi.json', () => {
   it('lists on the generic action route only the payloads of actions a client takes there', () => {
     const action = doc.paths['/api/applications/{applicationId}/stages/{stageId}/actions/{action}'].post;
     const listed = (action.requestBody.content['application/json'].schema.anyOf as Json[]).map((ref) => String(ref.$ref).split('ActionPayload.')[1]);
-    const owned = ['schedule', 'approve_reschedule', 'submit', 'add_onboarding_document'];
+    const owned = ['schedule', 'approve_reschedule', 'move_call', 'submit', 'add_onboarding_document'];
     expect(listed.sort()).toEqual(stageActions.filter((name) => !owned.includes(name)).sort());
     expect(stageActions.filter((name) => ownerOfAction(name) !== undefined).sort()).toEqual([...owned].sort());
     for (const name of owned) expect(doc.components.schemas[`ActionPayload.${name}`]).toBeUndefined();

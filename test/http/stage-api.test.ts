@@ -3,6 +3,7 @@ import {
   applicationPageSchema, applicationViewSchema, batchResultSchema, feedbackResponseSchema, stageResponseSchema,
 } from '../../shared/stages/api/application-views.schema.ts';
 import { offerLetter, startApiStack, type ApiStack } from '../support/stage-api.ts';
+import { scheduledCall } from '../shared/stages/stage-fixtures.ts';
 
 describe('stage API through the local host', () => {
   let api: ApiStack;
@@ -39,7 +40,7 @@ describe('stage API through the local host', () => {
       body: { code: 'STAGE.ACTION_NOT_DIRECT', details: { action: 'schedule', owner: 'scheduling', use: 'POST /api/applications/{applicationId}/stages/{stageId}/schedule' } },
     });
     expect(await api.raw(id)).toEqual(before);
-    const scheduled = await api.host.services.stages.useCases.applyOwnedAction({ tenantId: 'acme', actor: { role: 'candidate', id: 'cand-1' } }, id, stageId, 'schedule', { slotId: 'slot-1', scheduledCallId: 'call-1' });
+    const scheduled = await api.host.services.stages.useCases.applyOwnedAction({ tenantId: 'acme', actor: { role: 'candidate', id: 'cand-1' } }, id, stageId, 'schedule', { slotId: 'slot-1', scheduledCallId: 'call-1', call: scheduledCall });
     expect(stageResponseSchema.parse(scheduled).stage).toMatchObject({ status: 'scheduled', allowedActions: ['request_reschedule'] });
     expect((await api.raw(id))?.['stages'][0]).toMatchObject({ status: 'scheduled', data: { slotId: 'slot-1', scheduledCallId: 'call-1' } });
 

@@ -53,10 +53,12 @@ describe('LocalBroker topics', () => {
     broker = await LocalBroker.open({ queues, topics });
     expect(broker.paths().sort()).toEqual([
       'notification-deliveries', 'notification-deliveries/$deadletterqueue',
+      'calendar-sync', 'calendar-sync/$deadletterqueue',
       'notifications', 'notifications/$deadletterqueue',
       'stage-events/Subscriptions/ats-sync', 'stage-events/Subscriptions/ats-sync/$deadletterqueue',
+      'stage-events/Subscriptions/calendar-cancellations', 'stage-events/Subscriptions/calendar-cancellations/$deadletterqueue',
       'stage-events/Subscriptions/post-transition-callbacks', 'stage-events/Subscriptions/post-transition-callbacks/$deadletterqueue',
-    ]);
+    ].sort());
     expect(broker.entityInfo('stage-events/Subscriptions/post-transition-callbacks')).toEqual({
       path: 'stage-events/Subscriptions/post-transition-callbacks', kind: 'subscription', lockDurationMs: 60_000, maxDeliveryCount: 5,
     });

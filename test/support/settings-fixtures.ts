@@ -13,4 +13,11 @@ export const azureSettings = {
   ENCRYPTION_KEY_ID: 'k1',
   TIMELINE_SIGNING_KEYS: JSON.stringify({ s1: Buffer.alloc(32, 9).toString('base64') }),
   TIMELINE_SIGNING_KEY_ID: 's1',
+  GOOGLE_OAUTH_CLIENT_ID: '1234-stageline.apps.googleusercontent.com',
+  // In Azure Key Vault references resolve to these; fixed test values here.
+  GOOGLE_OAUTH_CLIENT_SECRET: 'test-client-secret',
+  CALENDAR_OAUTH_STATE_KEY: Buffer.alloc(32, 9).toString('base64'),
+  CALENDAR_OAUTH_REDIRECT_URI: 'https://stageline.azurewebsites.net/api/calendar/oauth-callback',
+  CALENDAR_CONNECTED_REDIRECT_URL: 'https://app.stageline.example/settings/calendar',
+  CALENDAR_PUSH_ADDRESS: 'https://stageline.azurewebsites.net/api/calendar/notifications',
 } as const;

@@ -34,7 +34,8 @@ export async function callApi(baseUrl: string, path: string, init: CallInit = {}
     body = JSON.stringify(init.json);
     headers['content-type'] = 'application/json';
   }
-  const response = await fetch(`${baseUrl}/api${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }) });
+  // Redirects are answers too (the OAuth callback): never followed.
+  const response = await fetch(`${baseUrl}/api${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, redirect: 'manual', ...(body === undefined ? {} : { body }) });
   const text = await response.text();
   let parsed: unknown = text;
   try {

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { DocumentRef } from '../../shared/stages/domain/document-ref.schema.ts';
 import type { DocumentLookup, VerifiedDocuments } from '../../shared/stages/ports/verified-documents.port.ts';
 import { ApplicationMutator } from '../../shared/stages/use-cases/application-mutator.ts';
-import { bindStageUseCases, type StageUseCases } from '../../shared/stages/stages.module.ts';
+import { bindStageUseCases, noInterviewBooking, type StageUseCases } from '../../shared/stages/stages.module.ts';
 import type { StageDeps } from '../../shared/stages/use-cases/stage-deps.ts';
 import { startLocalCosmos, tempDirectory, type LocalCosmos, type TempDirectory } from '../local/cosmos-support/cosmos-fixtures.ts';
 
@@ -101,6 +101,7 @@ export async function startStageServiceWorld(): Promise<StageServiceWorld> {
     legacy: legacyStages,
     signer: testChainSigner,
     documents,
+    interviews: noInterviewBooking,
     newId: randomUUID,
   };
   const applications = cosmos.container('applications');

@@ -3,6 +3,7 @@ import { documentRoutes } from './documents.routes.ts';
 import { eventRoutes } from './events.routes.ts';
 import { notificationRoutes } from './notifications.routes.ts';
 import { platformRoutes } from './platform.routes.ts';
+import { schedulingRoutes } from './scheduling.routes.ts';
 import { stageRoutes } from './stages.routes.ts';
 import { timelineRoutes } from './timeline.routes.ts';
 
@@ -18,4 +19,5 @@ export const routeTable: readonly RouteDefinition[] = [
   ...Object.values(eventRoutes),
   ...Object.values(documentRoutes),
   ...Object.values(notificationRoutes),
+  ...Object.values(schedulingRoutes),
 ];

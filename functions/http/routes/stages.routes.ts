@@ -73,7 +73,11 @@ export const stageRoutes = {
     body: createStageRequestSchema,
     gated: true,
     responses: [{ status: 201, description: 'The new stage.', schema: stageResponseSchema, headers: location }],
-    errors: ['APPLICATION.NOT_FOUND', 'APPLICATION.CLOSED', 'APPLICATION.CONCURRENT_UPDATE', 'DOCUMENT.NOT_FOUND', 'OFFER.LETTER_REQUIRED'],
+    errors: [
+      'APPLICATION.NOT_FOUND', 'APPLICATION.CLOSED', 'APPLICATION.CONCURRENT_UPDATE', 'DOCUMENT.NOT_FOUND', 'OFFER.LETTER_REQUIRED',
+      // A live interview created with `data.slotId` is booked at once (calendar event first; no stage when it fails).
+      'SLOT.NOT_FOUND', 'SLOT.TAKEN', 'SLOT.IN_PAST', 'CALENDAR.UNAVAILABLE', 'CALENDAR.NOT_CONNECTED', 'CALENDAR.CONNECTION_INVALID',
+    ],
   }),
   getStage: defineRoute({
     name: 'getStage',

@@ -28,6 +28,12 @@ export const permissions = {
   'notifications.readInbox': ['candidate', 'recruiter', 'interviewer', 'admin'],
   'notifications.manageWebhooks': ['admin'],
   'notifications.manageDeadLetters': ['admin'],
+  'scheduling.connectCalendar': ['recruiter', 'admin'],
+  'scheduling.readConnection': ['recruiter', 'admin'],
+  'scheduling.manageSlots': ['recruiter', 'admin'],
+  'scheduling.readSlots': ['candidate', 'recruiter', 'interviewer', 'admin'],
+  'scheduling.schedule': ['candidate', 'recruiter', 'admin'],
+  'scheduling.reschedule': ['recruiter', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof permissions;

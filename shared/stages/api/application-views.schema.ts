@@ -6,7 +6,7 @@ import { disqualifiedDataSchema } from '../domain/types/disqualified.schema.ts';
 import { maxOnboardingDocuments, offerAcceptedDataSchema, onboardingDocumentSchema } from '../domain/types/offer-accepted.schema.ts';
 import { offerDataSchema } from '../domain/types/offer.schema.ts';
 import { feedbackSchema } from '../domain/feedback.schema.ts';
-import { liveInterviewDataSchema } from '../domain/types/live-interview.schema.ts';
+import { candidateLiveInterviewCallSchema, liveInterviewDataSchema } from '../domain/types/live-interview.schema.ts';
 import { idSchema, isoDateTimeSchema } from '../domain/schema-primitives.ts';
 import { stageActionSchema } from '../domain/stage-action.schema.ts';
 import {
@@ -52,7 +52,7 @@ const candidateHidden = { feedback: true, internalNotes: true, visibleToCandidat
 
 /** A stage as its candidate sees it: no feedback, internal notes, creator or internal data fields. */
 export const candidateStageViewSchema = z.discriminatedUnion('type', [
-  liveInterviewStageSchema.omit(candidateHidden).extend({ data: liveInterviewDataSchema.omit({ interviewerIds: true }), allowedActions: allowedActionsSchema }),
+  liveInterviewStageSchema.omit(candidateHidden).extend({ data: liveInterviewDataSchema.omit({ interviewerIds: true }).extend({ call: candidateLiveInterviewCallSchema.optional() }), allowedActions: allowedActionsSchema }),
   assignmentStageSchema.omit(candidateHidden).extend({ data: assignmentDataViewSchema.omit({ reviewerIds: true, reviewedBy: true }), allowedActions: allowedActionsSchema }),
   offerStageSchema.omit(candidateHidden).extend({ data: offerDataViewSchema, allowedActions: allowedActionsSchema }),
   offerAcceptedStageSchema.omit(candidateHidden).extend({ data: offerAcceptedDataViewSchema, allowedActions: allowedActionsSchema }),

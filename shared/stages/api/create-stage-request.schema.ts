@@ -6,14 +6,22 @@ import { createDisqualifiedDataSchema } from '../domain/types/disqualified.schem
 import { createLiveInterviewDataSchema } from '../domain/types/live-interview.schema.ts';
 import { createOfferAcceptedDataSchema, maxOnboardingDocuments } from '../domain/types/offer-accepted.schema.ts';
 import { createOfferDataSchema } from '../domain/types/offer.schema.ts';
+import { idSchema } from '../domain/schema-primitives.ts';
 
 /**
  * Body of `POST /applications/{applicationId}/stages` as clients send it: like the domain's
  * create body, except that documents are named by `documentId` only. The use case resolves each
  * id to the verified document before the stage is built; anything else is `DOCUMENT.NOT_FOUND`.
+ * A live interview may name `data.slotId`: it is then created already scheduled in that slot
+ * (through the scheduling capability's `InterviewBooking`).
  */
 export const createStageRequestSchema = z.discriminatedUnion('type', [
-  createBodySchema('live_interview', createLiveInterviewDataSchema),
+  createBodySchema(
+    'live_interview',
+    createLiveInterviewDataSchema.extend({
+      slotId: idSchema.optional().describe('Book this slot of the recruiter now: the calendar event is created first, and no stage is created when that fails.'),
+    }),
+  ),
   createBodySchema(
     'assignment',
     createAssignmentDataSchema.extend({

@@ -7,6 +7,7 @@ import type { StageAction } from '../domain/stage-action.schema.ts';
 const routes: Partial<Record<StageAction, string>> = {
   schedule: 'POST /api/applications/{applicationId}/stages/{stageId}/schedule',
   approve_reschedule: 'POST /api/applications/{applicationId}/stages/{stageId}/reschedule',
+  move_call: 'none: calendar status sync applies it when an event moves in Google Calendar',
   submit: 'POST /api/uploads (purpose assignment_submission); the upload is attached once verified',
   add_onboarding_document: 'POST /api/uploads (purpose onboarding_document); the upload is attached once verified',
 };

@@ -9,7 +9,7 @@ import type { Stage, StageType } from './stage.model.ts';
 
 /** Data fields that are internal per type: staffing, reviewer identity, the real disqualification reason. */
 type CandidateDataMap = {
-  live_interview: Omit<LiveInterviewData, 'interviewerIds'>;
+  live_interview: Omit<LiveInterviewData, 'interviewerIds' | 'call'> & { call?: Omit<NonNullable<LiveInterviewData['call']>, 'calendarEventId'> };
   assignment: Omit<AssignmentData, 'reviewerIds' | 'reviewedBy'>;
   offer: Extract<Stage, { type: 'offer' }>['data'];
   offer_accepted: Extract<Stage, { type: 'offer_accepted' }>['data'];
@@ -41,8 +41,10 @@ export interface CandidateApplicationView {
 function candidateData(stage: Stage): CandidateDataMap[StageType] {
   switch (stage.type) {
     case 'live_interview': {
-      const { interviewerIds: _staff, ...data } = stage.data;
-      return data;
+      const { interviewerIds: _staff, call, ...data } = stage.data;
+      if (call === undefined) return data;
+      const { calendarEventId: _eventId, ...candidateCall } = call;
+      return { ...data, call: candidateCall };
     }
     case 'assignment': {
       const { reviewerIds: _reviewers, reviewedBy: _reviewer, ...data } = stage.data;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { documentRefSchema, linkRefSchema } from './document-ref.schema.ts';
 import { freeTextSchema, idSchema, reasonSchema } from './schema-primitives.ts';
+import { liveInterviewCallSchema } from './types/live-interview.schema.ts';
 
 /** Every action any stage type knows. Which apply to which type and status is the lifecycle's business. */
 export const stageActions = [
@@ -8,6 +9,7 @@ export const stageActions = [
   'request_reschedule',
   'approve_reschedule',
   'deny_reschedule',
+  'move_call',
   'complete',
   'cancel',
   'add_artifact',
@@ -38,15 +40,17 @@ const optionalReason = z.strictObject({ reason: reasonSchema.optional() });
  * the documents capability a verified `DocumentRef` after its content gate accepted the upload.
  */
 export const actionPayloadSchemas = {
-  /** Candidate picks a slot; the scheduling service has held it and created the call. */
-  schedule: z.strictObject({ slotId: idSchema, scheduledCallId: idSchema }),
+  /** Candidate (or a recruiter for them) picks a slot; the scheduling capability has held it and created the call and its event. */
+  schedule: z.strictObject({ slotId: idSchema, scheduledCallId: idSchema, call: liveInterviewCallSchema }),
   request_reschedule: z.strictObject({
     reason: reasonSchema,
     preferredSlotIds: z.array(idSchema).min(1).max(10).optional(),
   }),
-  /** The call keeps its id (the calendar event is patched, never deleted first); only the slot moves. */
-  approve_reschedule: z.strictObject({ slotId: idSchema, reason: reasonSchema.optional() }),
+  /** The call keeps its id (the calendar event is patched, never deleted first); the slot and the call's times move. */
+  approve_reschedule: z.strictObject({ slotId: idSchema, reason: reasonSchema.optional(), call: liveInterviewCallSchema }),
   deny_reschedule: optionalReason,
+  /** Calendar status sync: the event was moved in Google; the stage's copy of the call follows. */
+  move_call: z.strictObject({ call: liveInterviewCallSchema }),
   complete: empty,
   cancel: optionalReason,
   /** A link; uploaded artifacts are attached by the documents capability after its content gate. */

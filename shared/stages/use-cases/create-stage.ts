@@ -10,12 +10,16 @@ import type { DocumentPurpose, DocumentRef } from '../domain/document-ref.schema
 import type { StageDeps } from './stage-deps.ts';
 
 /**
- * Adds a stage: the documents it names (offer letter, onboarding documents, uploaded artifacts)
+ * Adds a stage. A live interview naming `data.slotId` is booked by the scheduling capability
+ * (`InterviewBooking`: calendar event first, then the stage). Otherwise the documents it names (offer letter, onboarding documents, uploaded artifacts)
  * are resolved to their verified metadata first, then the stage is appended through the one
  * mutation path with its `stage.created` event.
  */
 export async function createStage(deps: StageDeps, access: Access, applicationId: string, request: CreateStageRequest): Promise<StageResponse> {
   assertApplicationIdShape(applicationId);
+  if (request.type === 'live_interview' && request.data.slotId !== undefined) {
+    return deps.interviews.createScheduledInterview(access, applicationId, { ...request, data: { ...request.data, slotId: request.data.slotId } });
+  }
   const body = await withVerifiedDocuments(deps, access, applicationId, request);
   const stageId = deps.newId();
   const result = await deps.mutator.mutate(access, applicationId, (application, now) => addStage(application, body, access.actor, now, stageId));

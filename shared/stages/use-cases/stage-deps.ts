@@ -6,6 +6,7 @@ import type { ChainSigner } from '../ports/chain-signer.port.ts';
 import type { LegacyStages } from '../ports/legacy-stages.port.ts';
 import type { DocumentLinks } from '../ports/document-links.port.ts';
 import type { VerifiedDocuments } from '../ports/verified-documents.port.ts';
+import type { InterviewBooking } from '../ports/interview-booking.port.ts';
 import type { ApplicationMutator } from './application-mutator.ts';
 
 /** What the stage use cases need from outside, built once by `stages.module.ts`. */
@@ -21,6 +22,8 @@ export interface StageDeps {
   readonly documents: VerifiedDocuments;
   /** Read URLs for the documents on the stages a read returns (none when absent). */
   readonly documentLinks?: DocumentLinks;
+  /** Live interviews created already booked in a slot (the scheduling capability). */
+  readonly interviews: InterviewBooking;
   /** New application, stage and feedback ids. */
   readonly newId: () => string;
 }

@@ -3,6 +3,7 @@ import { applicationViewSchema, candidateApplicationViewSchema, staffApplication
 import {
   candidate, document, documentId, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld,
 } from '../../support/stage-service-fixtures.ts';
+import { scheduledCall } from '../stages/stage-fixtures.ts';
 
 describe('StageService reads against the embedded Cosmos DB server', () => {
   let world: StageServiceWorld;
@@ -42,7 +43,7 @@ describe('StageService reads against the embedded Cosmos DB server', () => {
       type: 'live_interview', internalNotes: 'strong referral', data: { recruiterId: 'rec-1', interviewerIds: ['int-1'] },
     });
     await world.service.createStage(recruiter(), 'read-3', { type: 'assignment', visibleToCandidate: false, data: { instructions: 'Hidden' } });
-    await world.service.applyOwnedAction(candidate(), 'read-3', interview.stage.id, 'schedule', { slotId: 'slot-1', scheduledCallId: 'call-1' });
+    await world.service.applyOwnedAction(candidate(), 'read-3', interview.stage.id, 'schedule', { slotId: 'slot-1', scheduledCallId: 'call-1', call: scheduledCall });
     await world.service.submitFeedback(interviewer(), 'read-3', interview.stage.id, { rating: 4, recommendation: 'yes', notes: 'secret' });
 
     const view = await world.service.getApplication(candidate(), 'read-3');

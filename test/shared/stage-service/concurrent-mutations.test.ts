@@ -3,6 +3,7 @@ import type { ApplicationDocument } from '../../../shared/stages/domain/applicat
 import type { StoredApplication } from '../../../shared/stages/ports/application-repository.port.ts';
 import { CosmosApplicationRepository } from '../../../shared/stages/adapters/cosmos-application-repository.adapter.ts';
 import { candidate, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld } from '../../support/stage-service-fixtures.ts';
+import { scheduledCall } from '../stages/stage-fixtures.ts';
 
 /** Retries what the API tells clients to retry: CONCURRENT_UPDATE. */
 async function untilCommitted<T>(run: () => Promise<T>): Promise<T> {
@@ -37,7 +38,7 @@ describe('concurrent mutations on one application', () => {
   it('never loses an update: 20 parallel feedback submissions are all stored', async () => {
     await world.service.createApplication(recruiter(), { id: 'race-1', jobId: 'job-1', candidateId: 'cand-1' });
     const { stage } = await world.service.createStage(recruiter(), 'race-1', { type: 'live_interview', data: { recruiterId: 'rec-1' } });
-    await world.service.applyOwnedAction(candidate(), 'race-1', stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'c-1' });
+    await world.service.applyOwnedAction(candidate(), 'race-1', stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'c-1', call: scheduledCall });
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>

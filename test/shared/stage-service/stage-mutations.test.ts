@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   admin, candidate, document, documentId, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld,
 } from '../../support/stage-service-fixtures.ts';
+import { scheduledCall } from '../stages/stage-fixtures.ts';
 
 describe('StageService mutations against the embedded Cosmos DB server', () => {
   let world: StageServiceWorld;
@@ -64,7 +65,7 @@ describe('StageService mutations against the embedded Cosmos DB server', () => {
   it('stores feedback from interviewers and recruiters, refuses candidates', async () => {
     const id = await freshApplication();
     const { stage } = await world.service.createStage(recruiter(), id, { type: 'live_interview', data: { recruiterId: 'rec-1' } });
-    await world.service.applyOwnedAction(candidate(), id, stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'call-1' });
+    await world.service.applyOwnedAction(candidate(), id, stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'call-1', call: scheduledCall });
     const fromInterviewer = await world.service.submitFeedback(interviewer(), id, stage.id, { rating: 5, recommendation: 'strong_yes' });
     const fromRecruiter = await world.service.submitFeedback(recruiter(), id, stage.id, { rating: 2, recommendation: 'no', notes: 'Late' });
     expect(fromInterviewer.feedback).toMatchObject({ authorId: 'int-1', authorRole: 'interviewer', rating: 5 });

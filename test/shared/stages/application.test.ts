@@ -5,6 +5,7 @@ import {
 } from '../../../shared/stages/domain/application.ts';
 import { applicationDocumentSchema } from '../../../shared/stages/domain/application.schema.ts';
 import { candidate, doc, recruiter, T0, T1, T2 } from './stage-fixtures.ts';
+import { scheduledCall } from './stage-fixtures.ts';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
@@ -92,7 +93,7 @@ describe('addStage', () => {
 describe('applyStageAction', () => {
   it('replaces the stage and appends a transition event', () => {
     const app = withInterviewAndAssignment();
-    const result = applyStageAction(app, 'st-1', 'schedule', candidate, T2, { slotId: 's-1', scheduledCallId: 'c-1' });
+    const result = applyStageAction(app, 'st-1', 'schedule', candidate, T2, { slotId: 's-1', scheduledCallId: 'c-1', call: scheduledCall });
     expect(result.stage.status).toBe('scheduled');
     expect(result.application.stages[0]).toBe(result.stage);
     expect(result.application.stages[1]).toBe(app.stages[1]);
@@ -119,7 +120,7 @@ describe('applyStageAction', () => {
   });
 
   it('treats another candidate’s application as not found', () => {
-    expect(() => applyStageAction(withInterviewAndAssignment(), 'st-1', 'schedule', { role: 'candidate', id: 'cand-2' }, T2, { slotId: 's', scheduledCallId: 'c' })).toThrowError(
+    expect(() => applyStageAction(withInterviewAndAssignment(), 'st-1', 'schedule', { role: 'candidate', id: 'cand-2' }, T2, { slotId: 's', scheduledCallId: 'c', call: scheduledCall })).toThrowError(
       expect.objectContaining({ code: 'APPLICATION.NOT_FOUND' }),
     );
   });
@@ -128,7 +129,7 @@ describe('applyStageAction', () => {
     const closed = deepFreeze(
       addStage(withInterviewAndAssignment(), { type: 'disqualified', data: { reason: 'x', notifyCandidate: false } }, recruiter, T2, 'st-3').application,
     );
-    expect(() => applyStageAction(closed, 'st-1', 'schedule', candidate, T2, { slotId: 's', scheduledCallId: 'c' })).toThrowError(
+    expect(() => applyStageAction(closed, 'st-1', 'schedule', candidate, T2, { slotId: 's', scheduledCallId: 'c', call: scheduledCall })).toThrowError(
       expect.objectContaining({ code: 'APPLICATION.CLOSED' }),
     );
     expect(applyStageAction(closed, 'st-1', 'cancel', recruiter, T2).stage.status).toBe('cancelled');
@@ -144,7 +145,7 @@ describe('applyStageAction', () => {
 
 describe('addStageFeedback', () => {
   it('stores the feedback and queues a feedback event', () => {
-    const scheduled = applyStageAction(withInterviewAndAssignment(), 'st-1', 'schedule', candidate, T2, { slotId: 's', scheduledCallId: 'c' }).application;
+    const scheduled = applyStageAction(withInterviewAndAssignment(), 'st-1', 'schedule', candidate, T2, { slotId: 's', scheduledCallId: 'c', call: scheduledCall }).application;
     const result = addStageFeedback(scheduled, 'st-1', { rating: 5, recommendation: 'strong_yes' }, { role: 'interviewer', id: 'int-1' }, T2, 'fb-1');
     expect(result.feedback).toMatchObject({ id: 'fb-1', rating: 5 });
     expect(result.application.stages[0]!.feedback).toEqual([result.feedback]);

@@ -3,6 +3,7 @@ import type { ApplicationDocument } from '../../../shared/stages/domain/applicat
 import { addStage, addStageFeedback, applyStageAction, newApplication } from '../../../shared/stages/domain/application.ts';
 import { candidateApplicationView } from '../../../shared/stages/domain/candidate-view.ts';
 import { candidate, doc, recruiter, T0, T1 } from './stage-fixtures.ts';
+import { scheduledCall } from './stage-fixtures.ts';
 
 const secrets = ['SECRET-NOTE', 'SECRET-FEEDBACK', 'SECRET-REASON', 'SECRET-HIDDEN', 'int-7', 'rev-7', 'acme-tenant', 'rec-9'];
 
@@ -14,7 +15,7 @@ function pipeline(): ApplicationDocument {
   add({ type: 'live_interview', internalNotes: 'SECRET-NOTE', data: { recruiterId: 'rec-1', interviewerIds: ['int-7'] } }, 'st-1');
   add({ type: 'assignment', title: 'SECRET-HIDDEN', visibleToCandidate: false, data: { instructions: 'hidden' } }, 'st-2');
   add({ type: 'assignment', data: { instructions: 'Build it', reviewerIds: ['rev-7'] } }, 'st-3');
-  app = applyStageAction(app, 'st-1', 'schedule', candidate, T1, { slotId: 's', scheduledCallId: 'c' }).application;
+  app = applyStageAction(app, 'st-1', 'schedule', candidate, T1, { slotId: 's', scheduledCallId: 'c', call: scheduledCall }).application;
   app = addStageFeedback(app, 'st-1', { rating: 2, recommendation: 'no', notes: 'SECRET-FEEDBACK' }, recruiter, T1, 'fb-1').application;
   app = applyStageAction(app, 'st-3', 'submit', candidate, T1, { submission: doc }).application;
   app = applyStageAction(app, 'st-3', 'pass', recruiter, T1).application;
@@ -31,7 +32,9 @@ describe('candidateApplicationView', () => {
       );
     }
     expect(view.stages[0]!.data).not.toHaveProperty('interviewerIds');
-    expect(view.stages[0]!.data).toMatchObject({ recruiterId: 'rec-1', scheduledCallId: 'c' });
+    const { calendarEventId: _staffOnly, ...candidateCall } = scheduledCall;
+    expect(view.stages[0]!.data).toMatchObject({ recruiterId: 'rec-1', scheduledCallId: 'c', call: candidateCall });
+    expect((view.stages[0]!.data as { call?: object }).call).not.toHaveProperty('calendarEventId');
     expect(view.stages[1]!.data).not.toHaveProperty('reviewerIds');
     expect(view.stages[1]!.data).not.toHaveProperty('reviewedBy');
     expect(view.stages[1]!.data).toMatchObject({ outcome: 'passed', submission: doc });

@@ -5,6 +5,7 @@ import type { CreateStageBody } from '../../../shared/stages/domain/create-stage
 import { applyAction } from '../../../shared/stages/domain/stage-lifecycle.ts';
 import type { Stage } from '../../../shared/stages/domain/stage.model.ts';
 import { candidate, doc, recruiter, T0, T1, T2 } from './stage-fixtures.ts';
+import { scheduledCall } from './stage-fixtures.ts';
 
 const system: ActorRef = { role: 'system', id: 'calendar-sync' };
 
@@ -17,7 +18,7 @@ function run(stage: Stage, steps: [string, ActorRef, unknown?][], at = T1): Stag
 }
 
 const interview = () => created({ type: 'live_interview', data: { recruiterId: 'rec-1', slotOptions: ['slot-1', 'slot-2'] } });
-const scheduled = () => run(interview(), [['schedule', candidate, { slotId: 'slot-1', scheduledCallId: 'call-1' }]]);
+const scheduled = () => run(interview(), [['schedule', candidate, { slotId: 'slot-1', scheduledCallId: 'call-1', call: scheduledCall }]]);
 
 describe('live_interview effects', () => {
   it('schedule records slot, call and time', () => {
@@ -25,13 +26,13 @@ describe('live_interview effects', () => {
   });
 
   it('schedule refuses a slot outside the offered ones', () => {
-    expect(() => applyAction(interview(), 'schedule', candidate, T1, { slotId: 'slot-7', scheduledCallId: 'c' })).toThrowError(
+    expect(() => applyAction(interview(), 'schedule', candidate, T1, { slotId: 'slot-7', scheduledCallId: 'c', call: scheduledCall })).toThrowError(
       expect.objectContaining({ code: 'REQUEST.INVALID', details: { issues: [expect.objectContaining({ path: 'slotId', code: 'slot_not_offered' })] } }),
     );
   });
 
   it('schedule needs the call id', () => {
-    expect(() => applyAction(interview(), 'schedule', candidate, T1, { slotId: 'slot-1' })).toThrowError(
+    expect(() => applyAction(interview(), 'schedule', candidate, T1, { slotId: 'slot-1', call: scheduledCall })).toThrowError(
       expect.objectContaining({ code: 'REQUEST.INVALID', details: { issues: [expect.objectContaining({ path: 'scheduledCallId' })] } }),
     );
   });
@@ -62,9 +63,10 @@ describe('live_interview effects', () => {
 
   it('approve moves the same call to the new slot and records the decision', () => {
     const pending = run(scheduled(), [['request_reschedule', candidate, { reason: 'x' }]]);
-    const next = run(pending, [['approve_reschedule', recruiter, { slotId: 'slot-2' }]], T2);
+    const moved = { ...scheduledCall, start: '2025-03-21T09:00:00.000Z', end: '2025-03-21T10:00:00.000Z' };
+    const next = run(pending, [['approve_reschedule', recruiter, { slotId: 'slot-2', call: moved }]], T2);
     expect(next.status).toBe('scheduled');
-    expect(next.data).toMatchObject({ slotId: 'slot-2', scheduledCallId: 'call-1' });
+    expect(next.data).toMatchObject({ slotId: 'slot-2', scheduledCallId: 'call-1', call: moved });
     expect(next.data).not.toHaveProperty('rescheduleRequested');
     expect(next.data).toMatchObject({
       lastRescheduleDecision: { decision: 'approved', decidedBy: recruiter, decidedAt: T2, previousSlotId: 'slot-1', newSlotId: 'slot-2', request: { reason: 'x' } },
@@ -73,7 +75,7 @@ describe('live_interview effects', () => {
 
   it('approve into the current slot is an invalid request', () => {
     const pending = run(scheduled(), [['request_reschedule', candidate, { reason: 'x' }]]);
-    expect(() => applyAction(pending, 'approve_reschedule', recruiter, T2, { slotId: 'slot-1' })).toThrowError(
+    expect(() => applyAction(pending, 'approve_reschedule', recruiter, T2, { slotId: 'slot-1', call: scheduledCall })).toThrowError(
       expect.objectContaining({ code: 'REQUEST.INVALID', details: { issues: [expect.objectContaining({ path: 'slotId', code: 'same_slot' })] } }),
     );
   });
@@ -95,6 +97,21 @@ describe('live_interview effects', () => {
   it('cancel records who, when and why', () => {
     const next = run(scheduled(), [['cancel', recruiter, { reason: 'Position closed' }]], T2);
     expect(next.data).toMatchObject({ cancellation: { reason: 'Position closed', by: recruiter, at: T2 } });
+  });
+
+  it('schedule keeps the copy of the call; complete and cancel mark it; move_call (calendar sync) moves it', () => {
+    expect(scheduled().data).toMatchObject({ call: scheduledCall });
+    expect(run(scheduled(), [['complete', system]]).data).toMatchObject({ call: { ...scheduledCall, status: 'completed' } });
+    expect(run(scheduled(), [['cancel', system, { reason: 'Cancelled in Google' }]]).data).toMatchObject({ call: { ...scheduledCall, status: 'cancelled' } });
+    const moved = { ...scheduledCall, start: '2025-03-20T11:00:00.000Z', end: '2025-03-20T12:00:00.000Z' };
+    const next = run(scheduled(), [['move_call', system, { call: moved }]], T2);
+    expect(next).toMatchObject({ status: 'scheduled', data: { slotId: 'slot-1', call: moved } });
+    expect(() => applyAction(scheduled(), 'move_call', recruiter, T2, { call: moved })).toThrowError(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
+  });
+
+  it('a recruiter may schedule for the candidate; an interviewer may not', () => {
+    expect(run(interview(), [['schedule', recruiter, { slotId: 'slot-1', scheduledCallId: 'call-9', call: scheduledCall }]])).toMatchObject({ status: 'scheduled', data: { scheduledCallId: 'call-9' } });
+    expect(() => applyAction(interview(), 'schedule', { role: 'interviewer', id: 'i' }, T1, { slotId: 'slot-1', scheduledCallId: 'c', call: scheduledCall })).toThrowError(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
   });
 
   it('rejects unknown payload keys', () => {

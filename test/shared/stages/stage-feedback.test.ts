@@ -105,7 +105,7 @@ describe('addFeedback', () => {
 
   it('names the action and allowed actions when refused', () => {
     expect(() => addFeedback(stageOf('live_interview', 'awaiting_candidate'), scorecard, { role: 'recruiter', id: 'r' }, NOW, 'f')).toThrowError(
-      expect.objectContaining({ details: expect.objectContaining({ action: 'submit_feedback', status: 'awaiting_candidate', allowedActions: ['cancel'] }) }),
+      expect.objectContaining({ details: expect.objectContaining({ action: 'submit_feedback', status: 'awaiting_candidate', allowedActions: ['schedule', 'cancel'] }) }),
     );
   });
 });

@@ -20,3 +20,12 @@ export const expectedStatuses: Record<StageType, readonly string[]> = {
   offer_accepted: ['awaiting_candidate', 'completed'],
   disqualified: ['completed'],
 };
+
+/** What the scheduling capability hands `schedule` and `approve_reschedule`: the stage's copy of its call. */
+export const scheduledCall = {
+  start: '2025-03-20T09:00:00.000Z',
+  end: '2025-03-20T10:00:00.000Z',
+  timeZone: 'Europe/London',
+  status: 'scheduled',
+  calendarEventId: 'abcdefghij0123456789abcdef',
+} as const;

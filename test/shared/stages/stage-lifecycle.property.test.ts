@@ -31,12 +31,14 @@ const bodies: Record<StageType, CreateStageBody> = {
 };
 
 const slot = fc.constantFrom('slot-1', 'slot-2', 'slot-3', 'slot-9');
+const call = { start: '2025-03-20T09:00:00.000Z', end: '2025-03-20T10:00:00.000Z', timeZone: 'Europe/London', status: 'scheduled', calendarEventId: 'abcdefghij0123456789abcdef' };
 const reason = fc.option(fc.constantFrom('Because', '', 'x'.repeat(1001)), { nil: undefined }).map((r) => (r === undefined ? {} : { reason: r }));
 /** A plausible payload per action (sometimes still invalid: unknown slot, blank or long reason). */
 const plausible: Record<string, fc.Arbitrary<unknown>> = {
-  schedule: fc.record({ slotId: slot, scheduledCallId: fc.constant('call-1') }),
+  schedule: fc.record({ slotId: slot, scheduledCallId: fc.constant('call-1'), call: fc.constant(call) }),
   request_reschedule: fc.record({ reason: fc.constantFrom('Clash', '') }),
-  approve_reschedule: fc.record({ slotId: slot }),
+  approve_reschedule: fc.record({ slotId: slot, call: fc.constantFrom(call, { ...call, start: 'soon' }) }),
+  move_call: fc.record({ call: fc.constant(call) }),
   deny_reschedule: reason,
   complete: fc.constant({}),
   cancel: reason,

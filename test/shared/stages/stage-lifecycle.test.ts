@@ -26,10 +26,11 @@ const expectedActionableBy: Record<StageType, Record<string, 'candidate' | 'recr
 /** Roles that may ever take an action on a type (admin is added wherever recruiter is). */
 const permitted: Record<StageType, Record<string, ActorRole[]>> = {
   live_interview: {
-    schedule: ['candidate'],
+    schedule: ['candidate', 'recruiter', 'admin'],
     request_reschedule: ['candidate'],
     approve_reschedule: ['recruiter', 'admin'],
     deny_reschedule: ['recruiter', 'admin'],
+    move_call: ['system'],
     complete: ['recruiter', 'admin', 'system'],
     cancel: ['recruiter', 'admin', 'system'],
   },
@@ -77,7 +78,8 @@ function stage(type: StageType, status: string, data: Record<string, unknown>, e
 }
 
 const interview = { recruiterId: 'rec-1', interviewerIds: ['int-1'], durationMinutes: 60, mode: 'video' };
-const booked = { ...interview, slotId: 'slot-1', scheduledCallId: 'call-1', scheduledAt: T0 };
+const call = { start: '2025-03-20T09:00:00.000Z', end: '2025-03-20T10:00:00.000Z', timeZone: 'Europe/London', status: 'scheduled', calendarEventId: 'abcdefghij0123456789abcdef' };
+const booked = { ...interview, slotId: 'slot-1', scheduledCallId: 'call-1', scheduledAt: T0, call };
 const pending = { requestedBy: { role: 'candidate', id: 'cand-1' }, reason: 'Clash', requestedAt: T0 };
 const task = { instructions: 'Build a thing', artifacts: [], reviewerIds: [] };
 const fullArtifacts = Array.from({ length: 20 }, (_, i) => ({ url: `https://example.com/a/${i}` }));
@@ -92,11 +94,11 @@ interface Situation {
 
 const situations: Situation[] = [
   { name: 'interview awaiting candidate', stage: stage('live_interview', 'awaiting_candidate', interview), allowed: { schedule: 'scheduled', cancel: 'cancelled' } },
-  { name: 'interview scheduled', stage: stage('live_interview', 'scheduled', booked), allowed: { request_reschedule: 'scheduled', complete: 'completed', cancel: 'cancelled' } },
+  { name: 'interview scheduled', stage: stage('live_interview', 'scheduled', booked), allowed: { request_reschedule: 'scheduled', move_call: 'scheduled', complete: 'completed', cancel: 'cancelled' } },
   {
     name: 'interview scheduled, reschedule pending',
     stage: stage('live_interview', 'scheduled', { ...booked, rescheduleRequested: pending }),
-    allowed: { approve_reschedule: 'scheduled', deny_reschedule: 'scheduled', complete: 'completed', cancel: 'cancelled' },
+    allowed: { approve_reschedule: 'scheduled', deny_reschedule: 'scheduled', move_call: 'scheduled', complete: 'completed', cancel: 'cancelled' },
   },
   { name: 'interview completed', stage: stage('live_interview', 'completed', booked), allowed: {} },
   { name: 'interview cancelled', stage: stage('live_interview', 'cancelled', interview), allowed: {} },
@@ -119,10 +121,11 @@ const situations: Situation[] = [
 ];
 
 const payloads: Record<string, unknown> = {
-  schedule: { slotId: 'slot-2', scheduledCallId: 'call-2' },
+  schedule: { slotId: 'slot-2', scheduledCallId: 'call-2', call },
   request_reschedule: { reason: 'Travelling' },
-  approve_reschedule: { slotId: 'slot-9' },
+  approve_reschedule: { slotId: 'slot-9', call: { ...call, start: '2025-03-21T09:00:00.000Z', end: '2025-03-21T10:00:00.000Z' } },
   deny_reschedule: {},
+  move_call: { call: { ...call, start: '2025-03-20T11:00:00.000Z', end: '2025-03-20T12:00:00.000Z' } },
   complete: {},
   cancel: { reason: 'Role filled' },
   add_artifact: { artifact: { url: 'https://example.com/brief' } },

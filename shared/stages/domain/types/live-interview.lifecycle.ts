@@ -8,15 +8,23 @@ function withoutPendingRequest(data: LiveInterviewData): LiveInterviewData {
   return rest;
 }
 
+/** The stage's copy of its call with a new status (calendar sync, or a recruiter closing the stage). */
+function withCallStatus(data: LiveInterviewData, status: 'completed' | 'cancelled'): LiveInterviewData {
+  return data.call === undefined ? data : { ...data, call: { ...data.call, status } };
+}
+
 function pendingRequestRequired(stage: LiveInterviewStage): string | undefined {
   return stage.data.rescheduleRequested === undefined ? 'no_reschedule_requested' : undefined;
 }
 
 /**
  * live_interview: awaiting_candidate → scheduled → completed / cancelled.
- * The candidate picks a slot (`schedule`) and may ask to move it (`request_reschedule`, one pending
- * request at a time); the recruiter approves (moves the same call to a new slot) or denies.
- * `complete` / `cancel` come from the recruiter or from calendar status sync (`system`).
+ * The candidate (or a recruiter on their behalf) picks a slot (`schedule`) and may ask to move it
+ * (`request_reschedule`, one pending request at a time); the recruiter approves (moves the same
+ * call to a new slot) or denies. `schedule` and `approve_reschedule` are the scheduling
+ * capability's: it holds the slot and creates or moves the calendar event first. `move_call` is
+ * calendar sync following an event moved in Google. `complete` / `cancel` come from the recruiter
+ * or from calendar status sync (`system`).
  */
 export const liveInterviewDefinition: StageDefinition<LiveInterviewStage> = {
   type: 'live_interview',
@@ -31,7 +39,7 @@ export const liveInterviewDefinition: StageDefinition<LiveInterviewStage> = {
       owner: 'scheduling',
       from: ['awaiting_candidate'],
       to: 'scheduled',
-      roles: ['candidate'],
+      roles: ['candidate', 'recruiter'],
       check: (stage, payload) =>
         stage.data.slotOptions !== undefined && !stage.data.slotOptions.includes(payload.slotId)
           ? { path: 'slotId', message: 'Pick one of the offered slots.', code: 'slot_not_offered' }
@@ -40,6 +48,7 @@ export const liveInterviewDefinition: StageDefinition<LiveInterviewStage> = {
         ...stage.data,
         slotId: payload.slotId,
         scheduledCallId: payload.scheduledCallId,
+        call: payload.call,
         scheduledAt: now,
       }),
     },
@@ -69,6 +78,7 @@ export const liveInterviewDefinition: StageDefinition<LiveInterviewStage> = {
       apply: (stage, payload, { actor, now }) => ({
         ...withoutPendingRequest(stage.data),
         slotId: payload.slotId,
+        call: payload.call,
         lastRescheduleDecision: {
           decision: 'approved',
           decidedBy: actor,
@@ -96,18 +106,24 @@ export const liveInterviewDefinition: StageDefinition<LiveInterviewStage> = {
         },
       }),
     },
+    move_call: {
+      owner: 'scheduling',
+      from: ['scheduled'],
+      roles: ['system'],
+      apply: (stage, payload) => ({ ...stage.data, call: payload.call }),
+    },
     complete: {
       from: ['scheduled'],
       to: 'completed',
       roles: ['recruiter', 'system'],
-      apply: (stage) => withoutPendingRequest(stage.data),
+      apply: (stage) => withCallStatus(withoutPendingRequest(stage.data), 'completed'),
     },
     cancel: {
       from: ['awaiting_candidate', 'scheduled'],
       to: 'cancelled',
       roles: ['recruiter', 'system'],
       apply: (stage, payload, { actor, now }) => ({
-        ...withoutPendingRequest(stage.data),
+        ...withCallStatus(withoutPendingRequest(stage.data), 'cancelled'),
         cancellation: { ...(payload.reason === undefined ? {} : { reason: payload.reason }), by: actor, at: now },
       }),
     },

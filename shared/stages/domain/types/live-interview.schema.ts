@@ -31,11 +31,31 @@ export const rescheduleDecisionSchema = z.object({
 export type RescheduleDecision = z.infer<typeof rescheduleDecisionSchema>;
 
 /**
+ * What the stage keeps of its scheduled call (the `scheduledCalls` document is the record; the
+ * scheduling capability writes this copy in the same replace as the stage change, so a stage read
+ * needs no second read). `calendarEventId` is staff-only: the candidate view drops it.
+ */
+export const liveInterviewCallSchema = z.object({
+  start: isoDateTimeSchema,
+  end: isoDateTimeSchema,
+  /** The zone the slot was published in. */
+  timeZone: z.string().min(1).max(64),
+  meetLink: z.string().url().optional(),
+  status: z.enum(['scheduled', 'completed', 'cancelled']),
+  calendarEventId: z.string().min(5).max(1024),
+});
+export type LiveInterviewCall = z.infer<typeof liveInterviewCallSchema>;
+
+/** The call as a candidate sees it. */
+export const candidateLiveInterviewCallSchema = liveInterviewCallSchema.omit({ calendarEventId: true });
+
+/**
  * `live_interview` data.
  * - `recruiterId`: whose availability slots the candidate picks from (absent only on legacy stages).
  * - `slotOptions`: when set, the candidate must pick one of these slot ids; otherwise any open slot.
  * - `slotId` / `scheduledCallId` / `scheduledAt`: set by `schedule`; `scheduledCallId` points into
- *   the `scheduledCalls` container, which holds the calendar event id, times and Meet link.
+ *   the `scheduledCalls` container, which holds the calendar event id, times and Meet link;
+ *   `call` is the stage's copy of them (start, end, Meet link, status).
  * - `rescheduleRequested`: present while a candidate's request awaits the recruiter.
  * - `interviewerIds`: internal staffing; interviewers listed here may submit feedback.
  */
@@ -50,6 +70,7 @@ export const liveInterviewDataSchema = z.object({
   slotId: idSchema.optional(),
   scheduledCallId: idSchema.optional(),
   scheduledAt: isoDateTimeSchema.optional(),
+  call: liveInterviewCallSchema.optional(),
   rescheduleRequested: rescheduleRequestSchema.optional(),
   lastRescheduleDecision: rescheduleDecisionSchema.optional(),
   cancellation: closureSchema.optional(),
