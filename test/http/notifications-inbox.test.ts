@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offerLetter, startApiStack, type ApiStack } from '../support/stage-api.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 import { addStage, assignment, eventually, metricValue, newApplication, registerWebhook, shortDeliverySettings, tenantTokens } from '../support/notification-fixtures.ts';
+import { scheduledCall } from '../shared/stages/stage-fixtures.ts';
 
 /**
  * In-app inboxes through the local host: who gets what for each kind of event (candidate vs
@@ -49,7 +50,7 @@ describe('who is told what', () => {
 
     await addStage(api, t.recruiter, applicationId, assignment(false)); // hidden: candidate not told
     const interviewId = await addStage(api, t.recruiter, applicationId, { type: 'live_interview', data: { recruiterId: 'rec-1', interviewerIds: ['int-1'] } });
-    await useCases.applyOwnedAction({ tenantId: 'who-1', actor: { role: 'candidate', id: 'cand-1' } }, applicationId, interviewId, 'schedule', { slotId: 's1', scheduledCallId: 'c1' });
+    await useCases.applyOwnedAction({ tenantId: 'who-1', actor: { role: 'candidate', id: 'cand-1' } }, applicationId, interviewId, 'schedule', { slotId: 's1', scheduledCallId: 'c1', call: scheduledCall });
     const feedback = await api.call(`/applications/${applicationId}/stages/${interviewId}/feedback`, { token: interviewer, json: { rating: 2, recommendation: 'no', notes: 'CONFIDENTIAL-NOTES' } });
     expect(feedback.status).toBe(201);
     const hiddenOffer = await api.seedStage(applicationId, { type: 'offer', visibleToCandidate: false, data: { offerLetter } }, 'who-1');

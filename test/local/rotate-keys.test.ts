@@ -47,7 +47,7 @@ describe('key rotation command', () => {
     const run = await rotate(['--data-dir', api.dataDir]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report).toMatchObject({ currentKeyId: 'k-next', failed: 0, reports: [{ name: 'calendar', failed: [] }] });
+    expect(report).toMatchObject({ currentKeyId: 'k-next', failed: 0, reports: [{ name: 'calendar', failed: [] }, { name: 'webhooks', failed: [] }] });
     // Two connections and their two channels.
     expect(report.resealed).toBe(4);
     expect(report.scanned).toBeGreaterThanOrEqual(4);

@@ -34,6 +34,7 @@ export interface CalendarStack extends ApiStack {
   /** The scheduling use cases with another clock (sweeper, poll, completion). */
   at(now: string | (() => string)): SchedulingUseCases;
   /** Messages waiting on a queue. */
+  /** Every message the app sent to `queue` since the stack started (consumed or not). */
   queued(queue: string): Promise<Array<{ messageId: string; body: any }>>;
 }
 
@@ -87,8 +88,9 @@ export async function startCalendarStack(settings: Record<string, string> = {}):
       const clock: Clock = { now: typeof now === 'string' ? () => now : now };
       return bindSchedulingUseCases({ ...api.host.services.scheduling.deps, clock });
     },
+    // What the app sent to the queue (its consumer may already have taken it off).
     async queued(queue) {
-      return (await api.host.broker.peek(queue, 500)).map((message) => ({ messageId: message.messageId, body: message.body as any }));
+      return api.sent.filter((message) => message.entity === queue).map((message) => ({ messageId: message.messageId, body: message.body as any }));
     },
   };
 }

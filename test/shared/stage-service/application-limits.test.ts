@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applicationLimits } from '../../../shared/stages/domain/application-limits.ts';
+import { scheduledCall } from '../stages/stage-fixtures.ts';
 import { candidate, domainErrorOf, interviewer, recruiter, startStageServiceWorld, type StageServiceWorld } from '../../support/stage-service-fixtures.ts';
 
 describe('bounded aggregates', () => {
@@ -21,7 +22,7 @@ describe('bounded aggregates', () => {
   it(`refuses feedback ${applicationLimits.feedbackPerStage + 1} on one stage and writes nothing`, async () => {
     await world.service.createApplication(recruiter(), { id: 'lim-2', jobId: 'job-1', candidateId: 'cand-1' });
     const { stage } = await world.service.createStage(recruiter(), 'lim-2', { type: 'live_interview', data: { recruiterId: 'rec-1' } });
-    await world.service.applyOwnedAction(candidate(), 'lim-2', stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'c-1' });
+    await world.service.applyOwnedAction(candidate(), 'lim-2', stage.id, 'schedule', { slotId: 's-1', scheduledCallId: 'c-1', call: scheduledCall });
     for (let n = 0; n < applicationLimits.feedbackPerStage; n += 1) {
       await world.service.submitFeedback(interviewer('acme', `int-${n}`), 'lim-2', stage.id, { rating: 3, recommendation: 'mixed' });
     }
