@@ -102,12 +102,14 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
     clock: systemClock,
     legacy: legacyStages,
     signer: chainSigner,
+    published: { isPublished: (...args) => timeline.published.isPublished(...args) },
     documents: documents.verifiedDocuments,
     documentLinks: documents.documentLinks,
     interviews: { createScheduledInterview: (...args) => scheduling!.interviewBooking.createScheduledInterview(...args) },
   });
   scheduling = createSchedulingModule({ database, calendar: config.calendar, stages: stages.useCases, bus, keyring, clock: systemClock, meter: stages.requests });
-  const timeline = createTimelineModule(database, chainSigner, stages.requests);
+  // Declared after the stages (it counts on their meter); the stages reach it through `published` only when they mutate.
+  const timeline: TimelineModule = createTimelineModule(database, chainSigner, stages.requests);
   const notifications = createNotificationsModule({
     database,
     bus,

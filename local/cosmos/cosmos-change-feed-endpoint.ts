@@ -3,7 +3,7 @@ import { pathSegments } from './cosmos-effects.ts';
 import type { AccountModel, JsonObject } from './cosmos-library.ts';
 import { requestedPartition } from './cosmos-partition-scope.ts';
 import type { ChangeFeedLog, FeedChange } from './local-change-feed.ts';
-import { partitionValues } from './cosmos-partition-index.ts';
+import { partitionValues, storePartition } from './cosmos-partition-index.ts';
 
 const DEFAULT_PAGE_SIZE = 1000;
 
@@ -42,7 +42,7 @@ export function serveChangeFeed(account: AccountModel, feed: ChangeFeedLog, requ
       break;
     }
     scanned = change.lsn;
-    const doc = visibleDocument(collection.document(change.id, change.partitionKey).read(), change, partition, since, collectionData);
+    const doc = visibleDocument(collection.document(change.id, storePartition(change.partitionKey)).read(), change, partition, since, collectionData);
     if (doc) documents.push(doc);
   }
   headers['etag'] = String(lastLsn);

@@ -1,4 +1,4 @@
-import type { ContainerDefinition } from '../../shared/platform/cosmos-containers.ts';
+import { partitionKeyPaths, type ContainerDefinition } from '../../shared/platform/cosmos-containers.ts';
 import type { AccountModel } from './cosmos-library.ts';
 import type { CosmosPipeline } from './cosmos-request-pipeline.ts';
 
@@ -18,19 +18,20 @@ export async function ensureContainers(
   }
   for (const container of containers) {
     const existing = account.database(databaseName).collection(container.id).read();
+    const wanted = partitionKeyPaths(container);
     if (existing) {
       const paths = (existing['partitionKey'] as { paths?: string[] } | undefined)?.paths ?? [];
-      if (paths[0] !== container.partitionKey) {
+      if (paths.join(',') !== wanted.join(',')) {
         throw new Error(
-          `Cosmos DB container ${databaseName}/${container.id} has partition key ${paths[0] ?? '(none)'} in the data folder, ` +
-            `but the definition says ${container.partitionKey}; start with reset to recreate it.`,
+          `Cosmos DB container ${databaseName}/${container.id} has partition key [${paths.join(', ') || 'none'}] in the data folder, ` +
+            `but the definition says [${wanted.join(', ')}] (data from an older version of Stageline): start with --reset to recreate it.`,
         );
       }
       continue;
     }
     await create(pipeline, `/dbs/${encodeURIComponent(databaseName)}/colls`, {
       id: container.id,
-      partitionKey: { paths: [container.partitionKey], kind: 'Hash', version: 2 },
+      partitionKey: { paths: [...wanted], kind: wanted.length > 1 ? 'MultiHash' : 'Hash', version: 2 },
       ...(container.defaultTtl === undefined ? {} : { defaultTtl: container.defaultTtl }),
     });
   }

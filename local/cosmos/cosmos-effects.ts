@@ -62,12 +62,12 @@ export function effectsOf(account: AccountModel, request: CosmosRequest, respons
   });
 }
 
-/** `["value"]` (the SDK's header and batch form) → `value`. */
+/** `["value"]` (the SDK's header and batch form) → `value`; a hierarchical `["a","b"]` stays a list (as `partitionKeyOf` gives it). */
 function partitionKeyFromHeader(header: unknown): unknown {
   if (typeof header !== 'string') return undefined;
   try {
     const parsed: unknown = JSON.parse(header);
-    return Array.isArray(parsed) ? parsed[0] : parsed;
+    return Array.isArray(parsed) ? (parsed.length > 1 ? parsed : parsed[0]) : parsed;
   } catch {
     return undefined;
   }

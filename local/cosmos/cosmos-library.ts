@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { installPartitionIndex } from './cosmos-partition-index.ts';
+import { installPartitionIndex, partitionValues } from './cosmos-partition-index.ts';
 import { installLinearQueries } from './cosmos-query-linear.ts';
 
 /**
@@ -71,12 +71,15 @@ export function routeRequest(req: LibraryRequest): { params: Record<string, stri
   return match ? { params: match[0], handler: match[1] } : undefined;
 }
 
-/** The partition key value stored in `doc` under the container's first partition key path. */
+/**
+ * The partition key of `doc` in the SDK's form: the value at the container's path, or for a
+ * hierarchical key (several paths) the list of values (a missing one is `null`).
+ */
 export function partitionKeyOf(collection: JsonObject | undefined, doc: JsonObject): unknown {
-  const paths = (collection?.['partitionKey'] as { paths?: string[] } | undefined)?.paths;
-  const path = paths?.[0] ?? '/id';
+  const paths = (collection?.['partitionKey'] as { paths?: string[] } | undefined)?.paths ?? ['/id'];
+  if (paths.length > 1) return partitionValues(paths, doc);
   let value: unknown = doc;
-  for (const segment of path.slice(1).split('/')) {
+  for (const segment of (paths[0] ?? '/id').slice(1).split('/')) {
     value = value && typeof value === 'object' ? (value as JsonObject)[segment] : undefined;
   }
   return value;

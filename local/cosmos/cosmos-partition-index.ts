@@ -82,10 +82,24 @@ function prefixKeys(values: readonly unknown[]): string[] {
   return values.map((_, index) => JSON.stringify(values.slice(0, index + 1)));
 }
 
-type ItemsPrototype = { _partitionKeyPath?: readonly string[] } & Record<string, unknown>;
+/**
+ * A partition key as the package's stores key items by it: the value itself for a single path
+ * (as the package does), the JSON of all values for a hierarchical key. The package alone would
+ * use the first value only, so `[acme, app-1]` and `[acme, app-2]` would be one partition: ids
+ * would clash across applications of a tenant, and an item would answer under the wrong key.
+ */
+export function storePartition(partitionKey: unknown): unknown {
+  if (!Array.isArray(partitionKey)) return partitionKey;
+  return partitionKey.length === 1 ? partitionKey[0] : JSON.stringify(partitionKey);
+}
+
+type ItemsPrototype = { _partitionKeyPath?: readonly string[]; _getPartition?: (data: JsonObject) => unknown } & Record<string, unknown>;
 
 const require = createRequire(import.meta.url);
 const Items = (require('@vercel/cosmosdb-server/lib/account/items') as { default: { prototype: ItemsPrototype } }).default;
+const partitionHeader = require('@vercel/cosmosdb-server/lib/utils/get-partition-from-header') as {
+  parsePartitionKey: (partitionKey: string, defaultValue: unknown) => unknown;
+};
 
 /**
  * Makes every document store the package creates keep its items in a `PartitionIndexedMap`: the
@@ -93,6 +107,7 @@ const Items = (require('@vercel/cosmosdb-server/lib/account/items') as { default
  */
 export function installPartitionIndex(): void {
   if (Object.getOwnPropertyDescriptor(Items.prototype, '_data')) return;
+  installFullPartitionKeys();
   const own = new WeakMap<object, PartitionIndexedMap<StoredItem>>();
   Object.defineProperty(Items.prototype, '_data', {
     configurable: true,
@@ -103,4 +118,28 @@ export function installPartitionIndex(): void {
       own.set(this, new PartitionIndexedMap(() => this._partitionKeyPath ?? ['/id'], value));
     },
   });
+}
+
+/**
+ * Makes the package key items by their whole partition key (see `storePartition`): from a
+ * document (`_getPartition`, used on create, replace, upsert) and from a request's
+ * `x-ms-documentdb-partitionkey` header (`parsePartitionKey`, used on read, replace, delete and
+ * batch operations). Single-path containers keep the package's own behaviour.
+ */
+function installFullPartitionKeys(): void {
+  const firstValueOf = Items.prototype._getPartition!;
+  Items.prototype._getPartition = function (this: ItemsPrototype, data: JsonObject): unknown {
+    const paths = this._partitionKeyPath ?? [];
+    return paths.length > 1 ? storePartition(partitionValues(paths, data)) : firstValueOf.call(this, data);
+  };
+  const parseFirst = partitionHeader.parsePartitionKey;
+  partitionHeader.parsePartitionKey = (partitionKey: string, defaultValue: unknown): unknown => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(partitionKey);
+    } catch {
+      return parseFirst(partitionKey, defaultValue);
+    }
+    return Array.isArray(parsed) && parsed.length > 1 ? storePartition(parsed.map((value: unknown) => value ?? null)) : parseFirst(partitionKey, defaultValue);
+  };
 }

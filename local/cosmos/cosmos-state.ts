@@ -1,6 +1,7 @@
 import { dispatch, type CosmosRequest } from './cosmos-dispatch.ts';
 import { isSuccess, type Effect } from './cosmos-effects.ts';
 import { partitionKeyOf, type AccountModel, type JsonObject } from './cosmos-library.ts';
+import { storePartition } from './cosmos-partition-index.ts';
 import type { ChangeFeedLog } from './local-change-feed.ts';
 
 /**
@@ -66,7 +67,7 @@ function bodyBytes(record: RequestRecord): Buffer {
 export function applyEffects(account: AccountModel, feed: ChangeFeedLog, effects: readonly Effect[]): void {
   for (const effect of effects) {
     if (effect.k === 'write') {
-      const doc = account.database(effect.db).collection(effect.coll).document(effect.id, effect.pk).read();
+      const doc = account.database(effect.db).collection(effect.coll).document(effect.id, storePartition(effect.pk)).read();
       if (doc) Object.assign(doc, { _etag: effect.etag, _ts: effect.ts });
       feed.record(effect.db, effect.coll, effect.id, effect.pk, effect.lsn);
     } else if (effect.k === 'delete') {

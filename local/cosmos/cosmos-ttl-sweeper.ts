@@ -55,7 +55,7 @@ export function startTtlSweeper(pipeline: CosmosPipeline, account: AccountModel,
         const response = await pipeline.handle({
           method: 'DELETE',
           url: `/dbs/${encodeURIComponent(doc.db)}/colls/${encodeURIComponent(doc.coll)}/docs/${encodeURIComponent(doc.id)}`,
-          headers: { host: 'localhost', 'x-ms-documentdb-partitionkey': JSON.stringify([doc.pk === undefined ? {} : doc.pk]) },
+          headers: { host: 'localhost', 'x-ms-documentdb-partitionkey': JSON.stringify(doc.pk === undefined ? [{}] : Array.isArray(doc.pk) ? doc.pk : [doc.pk]) },
           body: Buffer.alloc(0),
         });
         if (response.statusCode !== 204 && response.statusCode !== 404 && response.statusCode !== 503) {

@@ -7,6 +7,8 @@ import type { CallbackRegistry } from './domain/callback-registry.ts';
 import type { CallbackRunStore } from './ports/callback-run-store.port.ts';
 import { CosmosCallbackRunStore } from './adapters/cosmos-callback-run-store.adapter.ts';
 import { CosmosStageSlaStore } from './adapters/cosmos-stage-sla-store.adapter.ts';
+import { CosmosStrandedOutboxes } from './adapters/cosmos-stranded-outboxes.adapter.ts';
+import type { StrandedOutboxes } from './ports/stranded-outboxes.port.ts';
 import { postTransitionCallbacks } from './use-cases/post-transition-callbacks.ts';
 import type { StageSlaStore } from './ports/stage-sla-store.port.ts';
 
@@ -14,6 +16,8 @@ import type { StageSlaStore } from './ports/stage-sla-store.port.ts';
 export interface EventsModule {
   readonly applications: ApplicationRepository;
   readonly timeline: TimelineAppender;
+  /** Outboxes whose publish failed: the sweeper's work list. */
+  readonly stranded: StrandedOutboxes;
   readonly callbacks: CallbackRegistry;
   readonly callbackRuns: CallbackRunStore;
   readonly stageSla: StageSlaStore;
@@ -37,6 +41,7 @@ export function createEventsModule(database: Database, clock: Clock, links: Even
     timeline: links.timeline,
     callbacks: postTransitionCallbacks({ stageSla, clock }),
     callbackRuns: new CosmosCallbackRunStore({ container: database.container('callbackRuns'), ...metered }),
+    stranded: new CosmosStrandedOutboxes({ container: database.container('strandedOutboxes'), ...metered }),
     stageSla,
   };
 }

@@ -4,34 +4,52 @@
  */
 export interface ContainerDefinition {
   readonly id: string;
-  readonly partitionKey: string;
+  /**
+   * The partition key path, or the paths of a hierarchical key (`kind: MultiHash`, version 2).
+   * Data that belongs to a tenant's application is keyed `[/tenantId, /applicationId]`: ids are
+   * unique per tenant (two tenants may hold the same application id), and a tenant's data can be
+   * queried by the key's first level alone without reading any other tenant's partitions.
+   */
+  readonly partitionKey: string | readonly string[];
   /** Default time-to-live in seconds; -1 = items expire only when they carry their own `ttl`. */
   readonly defaultTtl?: number;
 }
 
+/** The hierarchical key of everything that belongs to one application of one tenant. */
+const byApplication = ['/tenantId', '/applicationId'] as const;
+/** The hierarchical key of a recruiter's data (recruiter ids are subjects, unique only within a tenant). */
+const byRecruiter = ['/tenantId', '/recruiterId'] as const;
+
 export const containers = [
-  { id: 'applications', partitionKey: '/applicationId' },
-  { id: 'scheduledCalls', partitionKey: '/applicationId' },
-  { id: 'slots', partitionKey: '/recruiterId' },
+  { id: 'applications', partitionKey: byApplication },
+  { id: 'scheduledCalls', partitionKey: byApplication },
+  { id: 'slots', partitionKey: byRecruiter },
   // Verified documents (id = documentId), read by application: offer-letter resolution, read URLs.
-  { id: 'uploads', partitionKey: '/applicationId' },
+  { id: 'uploads', partitionKey: byApplication },
   // Upload intents (id = uploadId): the blob trigger and GET /api/uploads/{id} know only the upload id.
   { id: 'uploadIntents', partitionKey: '/id' },
-  { id: 'timeline', partitionKey: '/applicationId' },
+  { id: 'timeline', partitionKey: byApplication },
   // Notifications: failed deliveries (the dead-letter log), webhook endpoints (URLs and secrets sealed),
   // per-user in-app inboxes (kept 90 days).
   { id: 'deadLetters', partitionKey: '/tenantId' },
   { id: 'webhooks', partitionKey: '/tenantId' },
   { id: 'inbox', partitionKey: '/recipient', defaultTtl: 7_776_000 },
-  { id: 'calendarConnections', partitionKey: '/recruiterId' },
+  { id: 'calendarConnections', partitionKey: byRecruiter },
   // Push channels of calendar connections, by channel id: what a Google notification names.
   { id: 'calendarChannels', partitionKey: '/id' },
   { id: 'idempotency', partitionKey: '/key', defaultTtl: 86_400 },
   // Post-transition callbacks: per-callback completion records (30 days) and the stage-SLA watcher's records.
-  { id: 'callbackRuns', partitionKey: '/applicationId', defaultTtl: 2_592_000 },
-  { id: 'stageSla', partitionKey: '/applicationId' },
+  { id: 'callbackRuns', partitionKey: byApplication, defaultTtl: 2_592_000 },
+  { id: 'stageSla', partitionKey: byApplication },
+  // Outboxes the change-feed publisher could not publish: what the sweeper retries (usually empty).
+  { id: 'strandedOutboxes', partitionKey: '/tenantId' },
   // Lease container for the Cosmos DB trigger: created by the deployment, never by the trigger.
   { id: 'leases', partitionKey: '/id' },
 ] as const satisfies readonly ContainerDefinition[];
 
 export type ContainerId = (typeof containers)[number]['id'];
+
+/** The partition key paths of a definition, as a list. */
+export function partitionKeyPaths(definition: Pick<ContainerDefinition, 'partitionKey'>): readonly string[] {
+  return typeof definition.partitionKey === 'string' ? [definition.partitionKey] : definition.partitionKey;
+}

@@ -16,6 +16,7 @@ import { CosmosApplicationRepository } from './adapters/cosmos-application-repos
 import type { FeedbackInput } from './domain/feedback.schema.ts';
 import type { ApplicationRepository } from './ports/application-repository.port.ts';
 import type { ChainSigner } from './ports/chain-signer.port.ts';
+import type { PublishedEvents } from './ports/published-events.port.ts';
 import type { LegacyStages } from './ports/legacy-stages.port.ts';
 import type { DocumentLinks } from './ports/document-links.port.ts';
 import type { VerifiedDocuments } from './ports/verified-documents.port.ts';
@@ -91,6 +92,8 @@ export interface StagesModuleOptions {
   readonly clock: Clock;
   readonly legacy: LegacyStages;
   readonly signer: ChainSigner;
+  /** Which outbox events have left (the timeline): a mutation drops them from the outbox. */
+  readonly published: PublishedEvents;
   readonly documents?: VerifiedDocuments;
   /** Read URLs for documents on the stages a read returns (the documents capability). */
   readonly documentLinks?: DocumentLinks;
@@ -104,7 +107,7 @@ export function createStagesModule(options: StagesModuleOptions): StagesModule {
     applications,
     flags: options.flags,
     clock: options.clock,
-    mutator: new ApplicationMutator({ repository: applications, flags: options.flags, clock: options.clock, signer: options.signer }),
+    mutator: new ApplicationMutator({ repository: applications, flags: options.flags, clock: options.clock, signer: options.signer, published: options.published }),
     legacy: options.legacy,
     signer: options.signer,
     documents: options.documents ?? noVerifiedDocuments,

@@ -80,13 +80,14 @@ describe('outbox publishing survives kill -9 of the host', () => {
       const signingKeys = ensureLocalKeyRing(dataDir, 'timeline-signing');
       const signer = chainSignerOf(hmacSigner(createKeyring(JSON.parse(signingKeys.keys), signingKeys.currentKeyId)));
 
-      // Every application that exists has its outbox drained (change feed after restart, or the sweeper).
+      // Every application that exists has its latest event on the timeline (change feed after restart, or the sweeper).
       const stored = await until(
-        'every outbox to drain',
+        'every committed event to be published',
         async () => {
-          const documents = await Promise.all([...started].map((id) => applications.get(id)));
-          const existing = documents.filter((document) => document !== undefined);
-          return existing.every((document) => document.document.outbox.length === 0) ? existing.map((document) => document.document) : undefined;
+          const documents = await Promise.all([...started].map((id) => applications.get('acme', id)));
+          const existing = documents.filter((document) => document !== undefined).map((document) => document.document);
+          const published = await Promise.all(existing.map(async (document) => document.eventSeq === 0 || (await timeline.get('acme', document.id, document.eventSeq)) !== undefined));
+          return published.every(Boolean) ? existing : undefined;
         },
         180_000,
         250,
@@ -97,7 +98,7 @@ describe('outbox publishing survives kill -9 of the host', () => {
       for (const application of stored) {
         expect(await verifyApplicationTimeline({ timeline, signer }, application), application.id).toEqual({ valid: true, anchored: true, entries: application.eventSeq });
         const entries: TimelineEntry[] = [];
-        for await (const entry of timeline.all(application.id)) entries.push(entry);
+        for await (const entry of timeline.all('acme', application.id)) entries.push(entry);
         timelines.set(application.id, entries);
       }
       for (const ack of acknowledged) {

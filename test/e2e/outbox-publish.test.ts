@@ -32,11 +32,13 @@ describe('outbox → topic, queue and timeline through the local host', () => {
     await stack?.stop();
   });
 
+  /** Until the application's latest event is on the timeline (events leave in seq order). */
   async function drained(applicationId: string): Promise<void> {
-    await until(`the outbox of ${applicationId} to drain`, async () => {
+    await until(`the events of ${applicationId} to be published`, async () => {
       stack.host.triggers.pokeChangeFeeds();
-      const stored = await stack.host.services.events.applications.get(applicationId);
-      return stored && stored.document.outbox.length === 0 && stored.document.eventSeq > 0 ? true : undefined;
+      const stored = await stack.host.services.events.applications.get('acme', applicationId);
+      if (!stored || stored.document.eventSeq === 0) return undefined;
+      return (await stack.host.services.timeline.published.isPublished('acme', applicationId, stored.document.eventSeq)) ? true : undefined;
     });
   }
 
@@ -45,7 +47,7 @@ describe('outbox → topic, queue and timeline through the local host', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  it('a stage mutation over HTTP reaches both subscriptions, the queue and the timeline, and leaves the outbox empty', async () => {
+  it('a stage mutation over HTTP reaches both subscriptions, the queue and the timeline, and leaves the application as committed', async () => {
     await api.createApplication('e2e-1', 'cand-1');
     const stageId = await api.createAssignment('e2e-1');
     const hiddenId = await api.createAssignment('e2e-1', { visibleToCandidate: false });
@@ -54,11 +56,11 @@ describe('outbox → topic, queue and timeline through the local host', () => {
       submission: { documentId: 'doc-1', fileName: 'answer.pdf', contentType: 'application/pdf', size: 1200 },
     });
     await drained('e2e-1');
-    const ids = ['e2e-1:1', 'e2e-1:2', 'e2e-1:3'];
+    const ids = ['acme:e2e-1:1', 'acme:e2e-1:2', 'acme:e2e-1:3'];
 
     const ats = await stack.host.broker.peek(ATS, 100);
-    expect(ats.filter((message) => message.messageId.startsWith('e2e-1:')).map((message) => message.messageId)).toEqual(ids);
-    const submitted = ats.find((message) => message.messageId === 'e2e-1:3')!;
+    expect(ats.filter((message) => message.messageId.startsWith('acme:e2e-1:')).map((message) => message.messageId)).toEqual(ids);
+    const submitted = ats.find((message) => message.messageId === 'acme:e2e-1:3')!;
     expect(submitted.body).toMatchObject({
       specversion: '1.0',
       type: 'stageline.stage.transitioned',
@@ -66,8 +68,8 @@ describe('outbox → topic, queue and timeline through the local host', () => {
       subject: 'e2e-1',
       data: { type: 'STAGE_EVENT', stageType: 'assignment', stageStatus: 'awaiting_recruiter', applicationId: 'e2e-1', actor: { role: 'candidate', id: 'cand-1' } },
     });
-    expect(sent.filter((s) => s.entity === 'notifications' && s.messageId.startsWith('e2e-1:')).map((s) => s.messageId)).toEqual(ids);
-    expect(sent.filter((s) => s.entity === 'stage-events' && s.messageId.startsWith('e2e-1:')).map((s) => s.messageId)).toEqual(ids);
+    expect(sent.filter((s) => s.entity === 'notifications' && s.messageId.startsWith('acme:e2e-1:')).map((s) => s.messageId)).toEqual(ids);
+    expect(sent.filter((s) => s.entity === 'stage-events' && s.messageId.startsWith('acme:e2e-1:')).map((s) => s.messageId)).toEqual(ids);
 
     // The callbacks subscription was consumed by the registry: the SLA watcher recorded both stages.
     await until('the callbacks to finish', () => (stack.host.broker.counts(CALLBACKS).active + stack.host.broker.counts(CALLBACKS).locked === 0 ? true : undefined));
@@ -83,9 +85,9 @@ describe('outbox → topic, queue and timeline through the local host', () => {
     expect(staff.status).toBe(200);
     const entries = staff.body['items'] as TimelineEntry[];
     expect(entries.map((entry) => [entry.id, entry.event.kind])).toEqual([
-      ['e2e-1:1', 'stage.created'],
-      ['e2e-1:2', 'stage.created'],
-      ['e2e-1:3', 'stage.transitioned'],
+      ['acme:e2e-1:1', 'stage.created'],
+      ['acme:e2e-1:2', 'stage.created'],
+      ['acme:e2e-1:3', 'stage.transitioned'],
     ]);
     expect(entries[2]!.prevHash).toBe(entries[1]!.hash);
 
@@ -112,8 +114,8 @@ describe('outbox → topic, queue and timeline through the local host', () => {
 
   it('verify reports the seq of a timeline entry changed in the store', async () => {
     const container = stack.host.services.database.container('timeline');
-    const { resource } = await container.item('e2e-1:2', 'e2e-1').read<Record<string, unknown> & { event: Record<string, unknown> }>();
-    await container.item('e2e-1:2', 'e2e-1').replace({ ...resource!, event: { ...resource!.event, actor: { role: 'admin', id: 'mallory' } } });
+    const { resource } = await container.item('acme:e2e-1:2', ['acme', 'e2e-1']).read<Record<string, unknown> & { event: Record<string, unknown> }>();
+    await container.item('acme:e2e-1:2', ['acme', 'e2e-1']).replace({ ...resource!, event: { ...resource!.event, actor: { role: 'admin', id: 'mallory' } } });
     expect((await getJson('/applications/e2e-1/timeline/verify', recruiter)).body).toEqual({ valid: false, anchored: false, entries: 3, firstBrokenSeq: 2 });
   });
 
@@ -136,12 +138,12 @@ describe('outbox → topic, queue and timeline through the local host', () => {
       await drained('e2e-2');
       const dead = await until('the event to be dead-lettered', async () => {
         const messages = await stack.host.broker.peek(`${CALLBACKS}/$deadletterqueue`, 100);
-        return messages.find((message) => message.messageId === 'e2e-2:1');
+        return messages.find((message) => message.messageId === 'acme:e2e-2:1');
       });
       expect(dead.deadLetterReason).toBe('MaxDeliveryCountExceeded');
       expect(seen.throws).toBe(5);
-      expect(seen.counts).toEqual(['e2e-2:1']);
-      const runs = await stack.host.services.events.callbackRuns.forEvent('e2e-2', 'e2e-2:1');
+      expect(seen.counts).toEqual(['acme:e2e-2:1']);
+      const runs = await stack.host.services.events.callbackRuns.forEvent('acme', 'e2e-2', 'acme:e2e-2:1');
       expect(Object.fromEntries(runs.map((run) => [run.callback, run.status]))).toEqual({ 'stage-sla-watcher': 'succeeded', 'test-counts': 'succeeded', 'test-throws': 'dead_lettered' });
 
       const stage = await getJson(`/applications/e2e-2/stages/${stageId}`, recruiter);

@@ -46,7 +46,7 @@ async function setFlag(state: FlagFile): Promise<FlagsHealth> {
 }
 
 async function storedApplication(id: string): Promise<{ stages: unknown[]; outbox?: unknown[]; _etag: string }> {
-  const { resource } = await stack.host.services.database.container('applications').item(id, id).read();
+  const { resource } = await stack.host.services.database.container('applications').item(id, [TENANT, id]).read();
   return resource;
 }
 

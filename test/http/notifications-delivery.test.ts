@@ -54,7 +54,7 @@ describe('generic webhook delivery', () => {
       applicationId,
       actor: { role: 'recruiter', id: 'rec-1' },
       timestamp: expect.any(String),
-      eventId: `${applicationId}:1`,
+      eventId: expect.stringMatching(new RegExp(`^dlv-\\d+:${applicationId}:1$`)),
       event: 'stage.created',
     });
     expect(request!.headers['webhook-id']).toMatch(/^msg_[0-9a-f]{32}$/);
@@ -162,14 +162,15 @@ describe('generic webhook delivery', () => {
   it('puts an event back on the queue (a scheduled message) while its store is unavailable, then delivers it once', async () => {
     const receiver = await startReceiver();
     receivers.push(receiver);
-    const tokens = await tenantTokens(api, `dlv-${(tenantCount += 1)}`);
+    const tenant = `dlv-${(tenantCount += 1)}`;
+    const tokens = await tenantTokens(api, tenant);
     await registerWebhook(api, tokens.admin, { kind: 'generic', url: receiver.url() });
     const fault = api.host.cosmosFaults.inject({ status: 503, container: 'webhooks', operation: 'query' });
     try {
       const applicationId = await newApplication(api, tokens.recruiter);
       await addStage(api, tokens.recruiter, applicationId, assignment());
       const requeued = await eventually('the fan-out to be postponed', async () => {
-        const waiting = (await api.host.broker.peek('notifications', 100)).filter((message) => message.messageId.startsWith(`${applicationId}:1~fanout`));
+        const waiting = (await api.host.broker.peek('notifications', 100)).filter((message) => message.messageId.startsWith(`${tenant}:${applicationId}:1~fanout`));
         return waiting.length > 0 ? waiting : undefined;
       });
       expect(requeued[0]).toMatchObject({ state: 'scheduled', applicationProperties: { fanOutAttempt: expect.any(Number) } });

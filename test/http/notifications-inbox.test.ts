@@ -69,7 +69,7 @@ describe('who is told what', () => {
     expect(finalCandidate[0]).toMatchObject({ title: 'Update on your application', body: 'Thank you for your time.', link: `https://app.stageline.test/applications/${applicationId}` });
     expect(finalCandidate[2].payload).toEqual({
       type: 'STAGE_EVENT', stageType: 'live_interview', stageStatus: 'awaiting_candidate', applicationId,
-      actor: { role: 'recruiter' }, timestamp: expect.any(String), eventId: `${applicationId}:2`, event: 'stage.created',
+      actor: { role: 'recruiter' }, timestamp: expect.any(String), eventId: `who-1:${applicationId}:2`, event: 'stage.created',
     });
     const candidateText = JSON.stringify(finalCandidate);
     for (const secret of ['CONFIDENTIAL-NOTES', 'INTERNAL-REASON', 'rec-1', 'int-1', hiddenOffer, 'feedback', 'offer']) expect(candidateText).not.toContain(secret);
@@ -101,7 +101,7 @@ describe('inbox routes', () => {
     expect(page.unreadCount).toBe(5);
     const times = first.map((item: any) => item.occurredAt);
     expect(times).toEqual([...times].sort().reverse());
-    expect(first.map((item: any) => item.payload.eventId)).toEqual([5, 4, 3, 2, 1].map((seq) => `${applicationId}:${seq}`));
+    expect(first.map((item: any) => item.payload.eventId)).toEqual([5, 4, 3, 2, 1].map((seq) => `inbox-1:${applicationId}:${seq}`));
 
     const paged = await everything(t.candidate);
     expect(paged.map((item) => item.id)).toEqual(first.map((item: any) => item.id));

@@ -9,15 +9,15 @@ describe('local Cosmos DB change feed', () => {
 
   it('lists the latest version of each live document in LSN order, without deletes', async () => {
     const applications = cosmos.container('applications');
-    await applications.items.create({ id: 'a', applicationId: 'app-1' });
-    await applications.items.create({ id: 'b', applicationId: 'app-2' });
-    await applications.items.create({ id: 'c', applicationId: 'app-1' });
-    await cosmos.container('slots').items.create({ id: 'elsewhere', recruiterId: 'r' });
-    await applications.item('a', 'app-1').replace({ id: 'a', applicationId: 'app-1', stage: 'screening' });
-    await applications.item('b', 'app-2').delete();
+    await applications.items.create({ id: 'a', tenantId: 't1', applicationId: 'app-1' });
+    await applications.items.create({ id: 'b', tenantId: 't1', applicationId: 'app-2' });
+    await applications.items.create({ id: 'c', tenantId: 't1', applicationId: 'app-1' });
+    await cosmos.container('slots').items.create({ id: 'elsewhere', tenantId: 't1', recruiterId: 'r' });
+    await applications.item('a', ['t1', 'app-1']).replace({ id: 'a', tenantId: 't1', applicationId: 'app-1', stage: 'screening' });
+    await applications.item('b', ['t1', 'app-2']).delete();
 
     const page = read();
-    expect(page.changes.map((c) => [c.id, c.partitionKey])).toEqual([['c', 'app-1'], ['a', 'app-1']]);
+    expect(page.changes.map((c) => [c.id, c.partitionKey])).toEqual([['c', ['t1', 'app-1']], ['a', ['t1', 'app-1']]]);
     const lsns = page.changes.map((c) => c.lsn);
     expect(lsns[0]).toBeLessThan(lsns[1]!);
     expect(page.lastLsn).toBe(cosmos.server.changeFeed.currentLsn());
@@ -32,16 +32,16 @@ describe('local Cosmos DB change feed', () => {
 
   it('keeps LSNs across a restart: an old continuation still means the same point, new writes come after it', async () => {
     const applications = cosmos.container('applications');
-    await applications.items.create({ id: 'a', applicationId: 'app-1' });
-    await applications.items.create({ id: 'b', applicationId: 'app-1' });
-    await applications.items.create({ id: 'highest', applicationId: 'app-1' });
-    await applications.item('highest', 'app-1').delete();
+    await applications.items.create({ id: 'a', tenantId: 't1', applicationId: 'app-1' });
+    await applications.items.create({ id: 'b', tenantId: 't1', applicationId: 'app-1' });
+    await applications.items.create({ id: 'highest', tenantId: 't1', applicationId: 'app-1' });
+    await applications.item('highest', ['t1', 'app-1']).delete();
     const before = read();
     const continuation = cosmos.server.changeFeed.currentLsn();
     await cosmos.restart();
     expect(read()).toEqual(before);
     expect(read({ afterLsn: continuation }).changes).toEqual([]);
-    await cosmos.container('applications').items.create({ id: 'c', applicationId: 'app-1' });
+    await cosmos.container('applications').items.create({ id: 'c', tenantId: 't1', applicationId: 'app-1' });
     const after = read({ afterLsn: continuation });
     expect(after.changes.map((c) => c.id)).toEqual(['c']);
     expect(after.changes[0]!.lsn).toBeGreaterThan(continuation);
@@ -49,8 +49,8 @@ describe('local Cosmos DB change feed', () => {
 
   it('lets the SDK change-feed iterator resume from its continuation token, even after a restart', async () => {
     const applications = cosmos.container('applications');
-    await applications.items.create({ id: 'a', applicationId: 'app-1' });
-    await applications.items.create({ id: 'b', applicationId: 'app-2' });
+    await applications.items.create({ id: 'a', tenantId: 't1', applicationId: 'app-1' });
+    await applications.items.create({ id: 'b', tenantId: 't1', applicationId: 'app-2' });
     const iterator = applications.items.getChangeFeedIterator<{ id: string }>({ changeFeedStartFrom: ChangeFeedStartFrom.Beginning() });
     const first = await iterator.readNext();
     expect(first.result.map((d) => d.id)).toEqual(['a', 'b']);
@@ -58,8 +58,8 @@ describe('local Cosmos DB change feed', () => {
     expect((await iterator.readNext()).statusCode).toBe(304);
     await cosmos.restart();
     const container = cosmos.container('applications');
-    await container.items.upsert({ id: 'a', applicationId: 'app-1', stage: 'offer' });
-    await container.items.create({ id: 'c', applicationId: 'app-1' });
+    await container.items.upsert({ id: 'a', tenantId: 't1', applicationId: 'app-1', stage: 'offer' });
+    await container.items.create({ id: 'c', tenantId: 't1', applicationId: 'app-1' });
     const resumed = container.items.getChangeFeedIterator<{ id: string; stage?: string }>({ changeFeedStartFrom: ChangeFeedStartFrom.Continuation(token) });
     const next = await resumed.readNext();
     expect(next.result.map((d) => [d.id, d.stage])).toEqual([['a', 'offer'], ['c', undefined]]);

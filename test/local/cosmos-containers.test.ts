@@ -19,11 +19,11 @@ describe('local Cosmos DB container behaviour', () => {
     await idempotency.items.create({ id: 'default', key: 'k2' });
     await idempotency.items.create({ id: 'forever', key: 'k3', ttl: -1 });
     // A container without defaultTtl ignores an item's ttl, as in Azure.
-    await cosmos.container('applications').items.create({ id: 'kept', applicationId: 'app-1', ttl: 1 });
+    await cosmos.container('applications').items.create({ id: 'kept', tenantId: 't1', applicationId: 'app-1', ttl: 1 });
 
     await waitFor(async () => (await idempotency.item('short', 'k1').read()).statusCode === 404, 'the short-lived document to expire');
     expect([...(await allDocuments(idempotency)).keys()].sort()).toEqual(['default', 'forever']);
-    expect((await cosmos.container('applications').item('kept', 'app-1').read()).statusCode).toBe(200);
+    expect((await cosmos.container('applications').item('kept', ['t1', 'app-1']).read()).statusCode).toBe(200);
     expect(cosmos.server.changeFeed.read(DATABASE, 'idempotency').changes.map((c) => c.id)).toEqual(['default', 'forever']);
 
     await cosmos.stop();

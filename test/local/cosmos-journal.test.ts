@@ -16,12 +16,12 @@ function journalRecords(dataDir: string): Row[] {
 
 async function writeMixedHistory(cosmos: LocalCosmos): Promise<void> {
   const applications = cosmos.container('applications');
-  for (let i = 0; i < 12; i += 1) await applications.items.create({ id: `a${i}`, applicationId: `app-${i % 3}`, version: 1 });
-  for (let i = 0; i < 12; i += 2) await applications.item(`a${i}`, `app-${i % 3}`).replace({ id: `a${i}`, applicationId: `app-${i % 3}`, version: 2 });
-  for (const i of [3, 4, 9]) await applications.item(`a${i}`, `app-${i % 3}`).delete();
-  await applications.items.upsert({ id: 'a4', applicationId: 'app-1', version: 7 });
-  await applications.item('a1', 'app-1').patch([{ op: 'set', path: '/version', value: 5 }]);
-  await cosmos.container('slots').items.create({ id: 's1', recruiterId: 'r1' });
+  for (let i = 0; i < 12; i += 1) await applications.items.create({ id: `a${i}`, tenantId: 't1', applicationId: `app-${i % 3}`, version: 1 });
+  for (let i = 0; i < 12; i += 2) await applications.item(`a${i}`, ['t1', `app-${i % 3}`]).replace({ id: `a${i}`, tenantId: 't1', applicationId: `app-${i % 3}`, version: 2 });
+  for (const i of [3, 4, 9]) await applications.item(`a${i}`, ['t1', `app-${i % 3}`]).delete();
+  await applications.items.upsert({ id: 'a4', tenantId: 't1', applicationId: 'app-1', version: 7 });
+  await applications.item('a1', ['t1', 'app-1']).patch([{ op: 'set', path: '/version', value: 5 }]);
+  await cosmos.container('slots').items.create({ id: 's1', tenantId: 't1', recruiterId: 'r1' });
 }
 
 function expectedApplications(): Map<string, number> {
@@ -55,18 +55,18 @@ describe('local Cosmos DB journal', () => {
     for (const [id, doc] of before) {
       expect(after.get(id)).toMatchObject({ _etag: doc['_etag'], _ts: doc['_ts'], _rid: doc['_rid'] });
     }
-    expect((await cosmos.container('slots').item('s1', 'r1').read()).statusCode).toBe(200);
+    expect((await cosmos.container('slots').item('s1', ['t1', 'r1']).read()).statusCode).toBe(200);
 
     // A client holding an ETag from before the restart can still write conditionally.
     const a0 = before.get('a0')!;
-    const replaced = await cosmos.container('applications').item('a0', 'app-0').replace({ id: 'a0', applicationId: 'app-0', version: 3 }, { accessCondition: { type: 'IfMatch', condition: String(a0['_etag']) } });
+    const replaced = await cosmos.container('applications').item('a0', ['t1', 'app-0']).replace({ id: 'a0', tenantId: 't1', applicationId: 'app-0', version: 3 }, { accessCondition: { type: 'IfMatch', condition: String(a0['_etag']) } });
     expect(replaced.statusCode).toBe(200);
   });
 
   it('replays concurrent writes in the order they were applied', async () => {
     cosmos = await startLocalCosmos(temp.dir);
     const applications = cosmos.container('applications');
-    await Promise.all(Array.from({ length: 120 }, (_, n) => applications.items.upsert({ id: `c${n % 6}`, applicationId: 'app-c', n })));
+    await Promise.all(Array.from({ length: 120 }, (_, n) => applications.items.upsert({ id: `c${n % 6}`, tenantId: 't1', applicationId: 'app-c', n })));
     const before = await allDocuments(applications);
     await cosmos.stop();
 
@@ -90,7 +90,7 @@ describe('local Cosmos DB journal', () => {
     await writeMixedHistory(cosmos);
     await cosmos.stop();
     const journalPath = join(temp.dir, 'cosmos', 'journal.jsonl');
-    appendFileSync(journalPath, '{"t":"req","m":"POST","p":"/dbs/stageline/colls/applications/docs","h":{},"b":{"id":"torn","applicat');
+    appendFileSync(journalPath, '{"t":"req","m":"POST","p":"/dbs/stageline/colls/applications/docs","h":{},"b":{"id":"torn","tenantId":"t1","applicat');
 
     cosmos = await startLocalCosmos(temp.dir);
     const after = await allDocuments(cosmos.container('applications'));
@@ -131,7 +131,7 @@ describe('local Cosmos DB journal', () => {
   it('compacts when the journal passes its size threshold, and restores from that', async () => {
     cosmos = await startLocalCosmos(temp.dir, { compactAboveBytes: 4_000 });
     const applications = cosmos.container('applications');
-    for (let i = 0; i < 40; i += 1) await applications.items.upsert({ id: `a${i % 10}`, applicationId: 'app', version: i });
+    for (let i = 0; i < 40; i += 1) await applications.items.upsert({ id: `a${i % 10}`, tenantId: 't1', applicationId: 'app', version: i });
     const records = journalRecords(temp.dir);
     expect(records[0]).toMatchObject({ t: 'snapshot' });
     expect(records.filter((r) => r['t'] === 'req').length).toBeLessThan(40);
@@ -145,10 +145,10 @@ describe('local Cosmos DB journal', () => {
   it('journals a write before answering it: the journal holds the request without If-Match', async () => {
     cosmos = await startLocalCosmos(temp.dir);
     const slots = cosmos.container('slots');
-    const { resource } = await slots.items.create({ id: 's9', recruiterId: 'r9', held: false });
-    await slots.item('s9', 'r9').replace({ id: 's9', recruiterId: 'r9', held: true }, { accessCondition: { type: 'IfMatch', condition: resource!._etag } });
+    const { resource } = await slots.items.create({ id: 's9', tenantId: 't1', recruiterId: 'r9', held: false });
+    await slots.item('s9', ['t1', 'r9']).replace({ id: 's9', tenantId: 't1', recruiterId: 'r9', held: true }, { accessCondition: { type: 'IfMatch', condition: resource!._etag } });
     const replace = journalRecords(temp.dir).find((r) => r['t'] === 'req' && r['m'] === 'PUT');
-    expect(replace).toMatchObject({ p: expect.stringContaining('/docs/s9'), h: { 'x-ms-documentdb-partitionkey': '["r9"]' }, b: { id: 's9', held: true } });
+    expect(replace).toMatchObject({ p: expect.stringContaining('/docs/s9'), h: { 'x-ms-documentdb-partitionkey': '["t1","r9"]' }, b: { id: 's9', held: true } });
     expect(Object.keys(replace!['h'] as Row)).not.toContain('if-match');
   });
 });

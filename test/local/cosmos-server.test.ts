@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { describe, expect, it } from 'vitest';
 import { startCosmosServer } from '../../local/cosmos/cosmos-server.ts';
-import { containers } from '../../shared/platform/cosmos-containers.ts';
+import { containers, partitionKeyPaths } from '../../shared/platform/cosmos-containers.ts';
 import { allDocuments, DATABASE, localCosmosForEachTest, tempDirectory } from './cosmos-support/cosmos-fixtures.ts';
 
 describe('local Cosmos DB server', () => {
@@ -11,21 +11,21 @@ describe('local Cosmos DB server', () => {
 
   it('creates, reads, replaces and deletes documents through the real client', async () => {
     const applications = cosmos.container('applications');
-    const created = await applications.items.create({ id: 'a1', applicationId: 'app-1', stage: 'applied' });
+    const created = await applications.items.create({ id: 'a1', tenantId: 't1', applicationId: 'app-1', stage: 'applied' });
     expect(created.statusCode).toBe(201);
     expect(created.resource?._etag).toEqual(expect.any(String));
 
-    const read = await applications.item('a1', 'app-1').read();
-    expect(read.resource).toMatchObject({ id: 'a1', applicationId: 'app-1', stage: 'applied' });
+    const read = await applications.item('a1', ['t1', 'app-1']).read();
+    expect(read.resource).toMatchObject({ id: 'a1', tenantId: 't1', applicationId: 'app-1', stage: 'applied' });
 
-    const replaced = await applications.item('a1', 'app-1').replace({ id: 'a1', applicationId: 'app-1', stage: 'screening' });
+    const replaced = await applications.item('a1', ['t1', 'app-1']).replace({ id: 'a1', tenantId: 't1', applicationId: 'app-1', stage: 'screening' });
     expect(replaced.statusCode).toBe(200);
     expect(replaced.resource?._etag).not.toBe(created.resource?._etag);
-    expect((await applications.item('a1', 'app-1').read()).resource).toMatchObject({ stage: 'screening' });
+    expect((await applications.item('a1', ['t1', 'app-1']).read()).resource).toMatchObject({ stage: 'screening' });
 
-    const deleted = await applications.item('a1', 'app-1').delete();
+    const deleted = await applications.item('a1', ['t1', 'app-1']).delete();
     expect(deleted.statusCode).toBe(204);
-    expect((await applications.item('a1', 'app-1').read()).statusCode).toBe(404);
+    expect((await applications.item('a1', ['t1', 'app-1']).read()).statusCode).toBe(404);
     expect((await allDocuments(applications)).size).toBe(0);
   });
 
@@ -38,57 +38,89 @@ describe('local Cosmos DB server', () => {
       expect(error?.body?.code).toBe('RequestEntityTooLarge');
       expect(error?.body?.message).toContain('Request size is too large');
     };
-    await refused(applications.items.create({ id: 'big-1', applicationId: 'app-big', blob: big }));
-    await refused(applications.items.upsert({ id: 'big-1', applicationId: 'app-big', blob: big }));
-    await applications.items.create({ id: 'big-2', applicationId: 'app-big', blob: 'small' });
-    await refused(applications.item('big-2', 'app-big').replace({ id: 'big-2', applicationId: 'app-big', blob: big }));
-    expect((await applications.item('big-1', 'app-big').read()).statusCode).toBe(404);
-    expect((await applications.item('big-2', 'app-big').read()).resource).toMatchObject({ blob: 'small' });
+    const key = ['t1', 'app-big'];
+    await refused(applications.items.create({ id: 'big-1', tenantId: 't1', applicationId: 'app-big', blob: big }));
+    await refused(applications.items.upsert({ id: 'big-1', tenantId: 't1', applicationId: 'app-big', blob: big }));
+    await applications.items.create({ id: 'big-2', tenantId: 't1', applicationId: 'app-big', blob: 'small' });
+    await refused(applications.item('big-2', key).replace({ id: 'big-2', tenantId: 't1', applicationId: 'app-big', blob: big }));
+    expect((await applications.item('big-1', key).read()).statusCode).toBe(404);
+    expect((await applications.item('big-2', key).read()).resource).toMatchObject({ blob: 'small' });
     // Just under the limit is fine.
-    await applications.items.create({ id: 'big-3', applicationId: 'app-big', blob: 'y'.repeat(2 * 1024 * 1024 - 200) });
+    await applications.items.create({ id: 'big-3', tenantId: 't1', applicationId: 'app-big', blob: 'y'.repeat(2 * 1024 * 1024 - 200) });
   });
 
   it('answers queries with parameters, and a partition key narrows a query to that partition', async () => {
     const timeline = cosmos.container('timeline');
-    for (const [id, applicationId, at] of [['t1', 'app-1', 3], ['t2', 'app-1', 1], ['t3', 'app-2', 2]] as const) {
-      await timeline.items.create({ id, applicationId, at });
+    const entries = [
+      ['t1', 'acme', 'app-1', 3],
+      ['t2', 'acme', 'app-1', 1],
+      ['t3', 'acme', 'app-2', 2],
+      // Another tenant holding the same application id: never part of acme's partitions.
+      ['t4', 'globex', 'app-1', 0],
+    ] as const;
+    for (const [id, tenantId, applicationId, at] of entries) {
+      await timeline.items.create({ id, tenantId, applicationId, at });
     }
     const { resources } = await timeline.items
-      .query<{ id: string }>({ query: 'SELECT * FROM c WHERE c.applicationId = @app ORDER BY c.at', parameters: [{ name: '@app', value: 'app-1' }] })
+      .query<{ id: string }>({
+        query: 'SELECT * FROM c WHERE c.tenantId = @tenant AND c.applicationId = @app ORDER BY c.at',
+        parameters: [
+          { name: '@tenant', value: 'acme' },
+          { name: '@app', value: 'app-1' },
+        ],
+      })
       .fetchAll();
     expect(resources.map((doc) => doc.id)).toEqual(['t2', 't1']);
 
-    const scoped = await timeline.items.query<{ id: string }>('SELECT * FROM c', { partitionKey: 'app-2' }).fetchAll();
+    const scoped = await timeline.items.query<{ id: string }>('SELECT * FROM c', { partitionKey: ['acme', 'app-2'] }).fetchAll();
     expect(scoped.resources.map((doc) => doc.id)).toEqual(['t3']);
-    expect((await allDocuments(timeline)).size).toBe(3);
+    const sameApplication = await timeline.items.query<{ id: string }>('SELECT * FROM c ORDER BY c.at', { partitionKey: ['acme', 'app-1'] }).fetchAll();
+    expect(sameApplication.resources.map((doc) => doc.id)).toEqual(['t2', 't1']);
+
+    // A prefix of the hierarchical key: every application of that tenant, nothing of another tenant.
+    const tenant = await timeline.items.query<{ id: string; tenantId: string }>('SELECT * FROM c ORDER BY c.at', { partitionKey: ['acme'] }).fetchAll();
+    expect(tenant.resources.map((doc) => doc.id)).toEqual(['t2', 't3', 't1']);
+    expect(tenant.resources.every((doc) => doc.tenantId === 'acme')).toBe(true);
+    const other = await timeline.items.query<{ id: string }>('SELECT * FROM c', { partitionKey: ['globex'] }).fetchAll();
+    expect(other.resources.map((doc) => doc.id)).toEqual(['t4']);
+    expect((await allDocuments(timeline)).size).toBe(4);
   });
 
   it('refuses a replace whose IfMatch is not the current _etag with 412 and keeps the document', async () => {
     const slots = cosmos.container('slots');
-    const { resource } = await slots.items.create({ id: 's1', recruiterId: 'r1', held: false });
-    await slots.item('s1', 'r1').replace({ id: 's1', recruiterId: 'r1', held: true });
+    const { resource } = await slots.items.create({ id: 's1', tenantId: 't1', recruiterId: 'r1', held: false });
+    await slots.item('s1', ['t1', 'r1']).replace({ id: 's1', tenantId: 't1', recruiterId: 'r1', held: true });
 
-    const stale = slots.item('s1', 'r1').replace({ id: 's1', recruiterId: 'r1', held: false }, { accessCondition: { type: 'IfMatch', condition: resource!._etag } });
+    const stale = slots.item('s1', ['t1', 'r1']).replace({ id: 's1', tenantId: 't1', recruiterId: 'r1', held: false }, { accessCondition: { type: 'IfMatch', condition: resource!._etag } });
     await expect(stale).rejects.toMatchObject({ code: 412 });
-    expect((await slots.item('s1', 'r1').read()).resource).toMatchObject({ held: true });
+    expect((await slots.item('s1', ['t1', 'r1']).read()).resource).toMatchObject({ held: true });
   });
 
   it('creates every container of the definition with its partition key and default TTL', async () => {
     const { resources } = await cosmos.database.containers.readAll().fetchAll();
-    const actual = resources.map((c) => ({ id: c.id, partitionKey: c.partitionKey?.paths?.[0], defaultTtl: c.defaultTtl })).sort((a, b) => a.id.localeCompare(b.id));
-    const expected = containers.map((c) => ({ id: c.id, partitionKey: c.partitionKey, defaultTtl: 'defaultTtl' in c ? c.defaultTtl : undefined })).sort((a, b) => a.id.localeCompare(b.id));
+    const actual = resources
+      .map((c) => ({ id: c.id, partitionKey: { paths: c.partitionKey?.paths, kind: c.partitionKey?.kind, version: c.partitionKey?.version }, defaultTtl: c.defaultTtl }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    const expected = containers
+      .map((c) => {
+        const paths = partitionKeyPaths(c);
+        return { id: c.id, partitionKey: { paths: [...paths], kind: paths.length > 1 ? 'MultiHash' : 'Hash', version: 2 }, defaultTtl: 'defaultTtl' in c ? c.defaultTtl : undefined };
+      })
+      .sort((a, b) => a.id.localeCompare(b.id));
     expect(actual).toEqual(expected);
+    expect(actual.find((c) => c.id === 'applications')?.partitionKey).toEqual({ paths: ['/tenantId', '/applicationId'], kind: 'MultiHash', version: 2 });
   });
 
   it('runs a transactional batch atomically: one failing operation undoes the others', async () => {
     const calls = cosmos.container('scheduledCalls');
-    await calls.items.create({ id: 'existing', applicationId: 'app-1' });
+    const key = ['t1', 'app-1'];
+    await calls.items.create({ id: 'existing', tenantId: 't1', applicationId: 'app-1' });
     const failed = await calls.items.batch(
       [
-        { operationType: 'Create', resourceBody: { id: 'new-1', applicationId: 'app-1' } },
-        { operationType: 'Create', resourceBody: { id: 'existing', applicationId: 'app-1' } },
+        { operationType: 'Create', resourceBody: { id: 'new-1', tenantId: 't1', applicationId: 'app-1' } },
+        { operationType: 'Create', resourceBody: { id: 'existing', tenantId: 't1', applicationId: 'app-1' } },
       ],
-      'app-1',
+      key,
     );
     expect(failed.code).toBe(207);
     expect(failed.result?.map((r) => r.statusCode)).toEqual([424, 409]);
@@ -96,10 +128,10 @@ describe('local Cosmos DB server', () => {
 
     const succeeded = await calls.items.batch(
       [
-        { operationType: 'Create', resourceBody: { id: 'new-1', applicationId: 'app-1' } },
+        { operationType: 'Create', resourceBody: { id: 'new-1', tenantId: 't1', applicationId: 'app-1' } },
         { operationType: 'Delete', id: 'existing' },
       ],
-      'app-1',
+      key,
     );
     expect(succeeded.result?.map((r) => r.statusCode)).toEqual([201, 204]);
     expect([...(await allDocuments(calls)).keys()]).toEqual(['new-1']);
@@ -109,12 +141,12 @@ describe('local Cosmos DB server', () => {
     let handshakes = 0;
     cosmos.server.httpsServer.on('secureConnection', () => (handshakes += 1));
     const applications = cosmos.container('applications');
-    await applications.items.create({ id: 'hot', applicationId: 'app-hot', version: 0, padding: 'x'.repeat(1500) });
+    await applications.items.create({ id: 'hot', tenantId: 't1', applicationId: 'app-hot', version: 0, padding: 'x'.repeat(1500) });
     for (let i = 0; i < 300; i += 1) {
-      const { resource } = await applications.item('hot', 'app-hot').read<{ id: string; applicationId: string; version: number; padding: string; _etag: string }>();
-      await applications.item('hot', 'app-hot').replace({ ...resource!, version: resource!.version + 1 }, { accessCondition: { type: 'IfMatch', condition: resource!._etag } });
+      const { resource } = await applications.item('hot', ['t1', 'app-hot']).read<{ id: string; tenantId: string; applicationId: string; version: number; padding: string; _etag: string }>();
+      await applications.item('hot', ['t1', 'app-hot']).replace({ ...resource!, version: resource!.version + 1 }, { accessCondition: { type: 'IfMatch', condition: resource!._etag } });
     }
-    expect((await applications.item('hot', 'app-hot').read()).resource).toMatchObject({ version: 300 });
+    expect((await applications.item('hot', ['t1', 'app-hot']).read()).resource).toMatchObject({ version: 300 });
     console.info(`TLS handshakes for 300 read+replace pairs: ${handshakes}`);
     expect(handshakes).toBeLessThanOrEqual(5);
   });

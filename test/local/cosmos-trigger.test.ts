@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCosmosTrigger, type CosmosTrigger, type CosmosTriggerOptions } from '../../local/cosmos/cosmos-trigger-runner.ts';
 import { DATABASE, startLocalCosmos, tempDirectory, waitFor, type LocalCosmos, type TempDirectory } from './cosmos-support/cosmos-fixtures.ts';
 
-type Doc = { id: string; applicationId: string; stage?: string; _lsn?: number };
+type Doc = { id: string; tenantId: string; applicationId: string; stage?: string; _lsn?: number };
 
 const LEASE_ID = 'onApplicationChanged.stageline.applications..0';
 
@@ -56,15 +56,15 @@ describe('local Cosmos DB trigger runner', () => {
   it('delivers creates and updates (latest version), then stores the continuation in its lease', async () => {
     const runner = await start();
     const applications = cosmos.container('applications');
-    await applications.items.create({ id: 'a', applicationId: 'app-1', stage: 'applied' });
-    await applications.items.create({ id: 'b', applicationId: 'app-2', stage: 'applied' });
+    await applications.items.create({ id: 'a', tenantId: 't1', applicationId: 'app-1', stage: 'applied' });
+    await applications.items.create({ id: 'b', tenantId: 't1', applicationId: 'app-2', stage: 'applied' });
     runner.poke();
     await waitFor(() => delivered().length === 2, 'the first batch');
     expect(delivered()).toEqual(['a:applied', 'b:applied']);
 
-    await applications.item('a', 'app-1').replace({ id: 'a', applicationId: 'app-1', stage: 'screening' });
-    await applications.items.create({ id: 'gone', applicationId: 'app-1' });
-    await applications.item('gone', 'app-1').delete();
+    await applications.item('a', ['t1', 'app-1']).replace({ id: 'a', tenantId: 't1', applicationId: 'app-1', stage: 'screening' });
+    await applications.items.create({ id: 'gone', tenantId: 't1', applicationId: 'app-1' });
+    await applications.item('gone', ['t1', 'app-1']).delete();
     runner.poke();
     await waitFor(() => delivered().length === 3, 'the update');
     expect(delivered()).toEqual(['a:applied', 'b:applied', 'a:screening']);
@@ -74,9 +74,9 @@ describe('local Cosmos DB trigger runner', () => {
 
   it('starts a new lease at the current end, or at the beginning when asked and no lease exists', async () => {
     const applications = cosmos.container('applications');
-    await applications.items.create({ id: 'old', applicationId: 'app-1' });
+    await applications.items.create({ id: 'old', tenantId: 't1', applicationId: 'app-1' });
     const runner = await start();
-    await applications.items.create({ id: 'new', applicationId: 'app-1' });
+    await applications.items.create({ id: 'new', tenantId: 't1', applicationId: 'app-1' });
     runner.poke();
     await waitFor(() => delivered().length === 1, 'the new document');
     expect(delivered()).toEqual(['new:-']);
@@ -100,7 +100,7 @@ describe('local Cosmos DB trigger runner', () => {
         if (calls < 3) throw new Error(`transient failure ${calls}`);
       },
     });
-    await cosmos.container('applications').items.create({ id: 'a', applicationId: 'app-1' });
+    await cosmos.container('applications').items.create({ id: 'a', tenantId: 't1', applicationId: 'app-1' });
     runner.poke();
     await waitFor(() => calls === 3, 'two retries');
     expect(delivered()).toEqual(['a:-', 'a:-', 'a:-']);
@@ -118,7 +118,7 @@ describe('local Cosmos DB trigger runner', () => {
         if (calls <= 3) throw new Error('transient');
       },
     });
-    await cosmos.container('applications').items.create({ id: 'backoff', applicationId: 'app-1' });
+    await cosmos.container('applications').items.create({ id: 'backoff', tenantId: 't1', applicationId: 'app-1' });
     runner.poke();
     await waitFor(() => calls === 4, 'three retries, then success');
     expect(asked).toEqual([0, 1, 2]);
@@ -135,10 +135,10 @@ describe('local Cosmos DB trigger runner', () => {
         if ((documents as Doc[])[0]!.id === 'poison') throw new Error('always fails');
       },
     });
-    await cosmos.container('applications').items.create({ id: 'poison', applicationId: 'app-1' });
+    await cosmos.container('applications').items.create({ id: 'poison', tenantId: 't1', applicationId: 'app-1' });
     runner.poke();
     await waitFor(() => calls === 3, 'the first attempt and two retries');
-    await cosmos.container('applications').items.create({ id: 'next', applicationId: 'app-1' });
+    await cosmos.container('applications').items.create({ id: 'next', tenantId: 't1', applicationId: 'app-1' });
     runner.poke();
     await waitFor(() => delivered().includes('next:-'), 'the next document');
     expect(delivered()).toEqual(['poison:-', 'poison:-', 'poison:-', 'next:-']);
@@ -152,11 +152,11 @@ describe('local Cosmos DB trigger runner', () => {
         if ((documents as Doc[])[0]!.id === 'lost') throw new Error('boom');
       },
     });
-    await cosmos.container('applications').items.create({ id: 'lost', applicationId: 'app-1' });
+    await cosmos.container('applications').items.create({ id: 'lost', tenantId: 't1', applicationId: 'app-1' });
     runner.poke();
     await waitFor(() => delivered().length === 1, 'the failing batch');
     await waitFor(leaseCoversFeed, 'the lease to move past it');
-    await cosmos.container('applications').items.create({ id: 'after', applicationId: 'app-1' });
+    await cosmos.container('applications').items.create({ id: 'after', tenantId: 't1', applicationId: 'app-1' });
     runner.poke();
     await waitFor(() => delivered().length === 2, 'the next batch');
     expect(delivered()).toEqual(['lost:-', 'after:-']);
@@ -166,8 +166,8 @@ describe('local Cosmos DB trigger runner', () => {
   it('keeps its continuation across a restart: nothing processed is redelivered, writes made while down are delivered', async () => {
     const applications = cosmos.container('applications');
     const runner = await start();
-    await applications.items.create({ id: 'a', applicationId: 'app-1' });
-    await applications.items.create({ id: 'b', applicationId: 'app-1' });
+    await applications.items.create({ id: 'a', tenantId: 't1', applicationId: 'app-1' });
+    await applications.items.create({ id: 'b', tenantId: 't1', applicationId: 'app-1' });
     runner.poke();
     await waitFor(() => delivered().length === 2, 'the first documents');
     await waitFor(leaseCoversFeed, 'the lease');
@@ -176,8 +176,8 @@ describe('local Cosmos DB trigger runner', () => {
     await cosmos.stop();
 
     cosmos = await startLocalCosmos(temp.dir);
-    await cosmos.container('applications').items.create({ id: 'c', applicationId: 'app-1' });
-    await cosmos.container('applications').items.upsert({ id: 'a', applicationId: 'app-1', stage: 'offer' });
+    await cosmos.container('applications').items.create({ id: 'c', tenantId: 't1', applicationId: 'app-1' });
+    await cosmos.container('applications').items.upsert({ id: 'a', tenantId: 't1', applicationId: 'app-1', stage: 'offer' });
     batches = [];
     const restarted = await start({ startFromBeginning: true });
     restarted.poke();
@@ -196,7 +196,7 @@ describe('local Cosmos DB trigger runner', () => {
       },
     });
     const continuationBefore = await storedContinuation();
-    await cosmos.container('applications').items.create({ id: 'a', applicationId: 'app-1' });
+    await cosmos.container('applications').items.create({ id: 'a', tenantId: 't1', applicationId: 'app-1' });
     runner.poke();
     await waitFor(() => calls >= 2, 'a retry');
     await trigger!.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { functionRegistry } from '../../local/host/function-registry.ts';
+import { containers, partitionKeyPaths } from '../../shared/platform/cosmos-containers.ts';
 
 describe('local host (whole stack on free ports)', () => {
   let stack: TestStack;
@@ -41,9 +42,11 @@ describe('local host (whole stack on free ports)', () => {
 
   it('creates the database and every container the definition lists', async () => {
     const { resources } = await stack.host.services.database.containers.readAll().fetchAll();
-    expect(resources.map((c) => c.id)).toEqual(expect.arrayContaining(['applications', 'timeline', 'leases', 'idempotency']));
+    expect(resources.map((c) => c.id)).toEqual(expect.arrayContaining(['applications', 'timeline', 'leases', 'idempotency', 'strandedOutboxes']));
     const applications = resources.find((c) => c.id === 'applications');
-    expect(applications?.partitionKey?.paths).toEqual(['/applicationId']);
+    const definition = containers.find((c) => c.id === 'applications')!;
+    expect(applications?.partitionKey?.paths).toEqual([...partitionKeyPaths(definition)]);
+    expect(applications?.partitionKey).toMatchObject({ paths: ['/tenantId', '/applicationId'], kind: 'MultiHash', version: 2 });
   });
 });
 

@@ -56,7 +56,7 @@ describe('key rotation command', () => {
     const both = createKeyring(keys.keys, 'k-next');
     const oldOnly = createKeyring({ [oldKeys.current]: oldKeys.keys[oldKeys.current]! }, oldKeys.current);
     for (const recruiter of ['rec-k', 'rec-l']) {
-      const stored = (await api.stored('calendarConnections', `acme:${recruiter}`, recruiter))!;
+      const stored = (await api.stored('calendarConnections', `acme:${recruiter}`, ['acme', recruiter]))!;
       expect(stored['tokens'].kid).toBe('k-next');
       expect(JSON.parse(open(both, stored['tokens'], connectionAad('acme', recruiter, 'tokens')))).toMatchObject({ refreshToken: expect.any(String), accessToken: expect.any(String) });
       expect(() => open(oldOnly, stored['tokens'], connectionAad('acme', recruiter, 'tokens'))).toThrow(/No encryption key 'k-next'/);

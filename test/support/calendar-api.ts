@@ -28,7 +28,8 @@ export interface CalendarStack extends ApiStack {
   /** Publishes slots as the recruiter; returns their ids in order. */
   publish(tenant: string, sub: string, slots: Array<{ start: string; end: string; timeZone: string; offset?: string }>): Promise<string[]>;
   /** A stored document of a scheduling container. */
-  stored(container: 'slots' | 'scheduledCalls' | 'calendarConnections' | 'calendarChannels', id: string, partitionKey: string): Promise<ItemDefinition | undefined>;
+  /** A stored item, by its partition key (`[tenant, recruiter]` for slots and connections, `[tenant, application]` for calls, the id for channels). */
+  stored(container: 'slots' | 'scheduledCalls' | 'calendarConnections' | 'calendarChannels', id: string, partitionKey: string | readonly string[]): Promise<ItemDefinition | undefined>;
   /** Every document of a container. */
   all(container: string): Promise<ItemDefinition[]>;
   /** The scheduling use cases with another clock (sweeper, poll, completion). */
@@ -82,7 +83,7 @@ export async function startCalendarStack(settings: Record<string, string> = {}):
       if (answer.status !== 201) throw new Error(`publish answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       return answer.body.slots.map((slot: { id: string }) => slot.id);
     },
-    stored: async (container, id, partitionKey) => (await database.container(container).item(id, partitionKey).read()).resource,
+    stored: async (container, id, partitionKey) => (await database.container(container).item(id, typeof partitionKey === 'string' ? partitionKey : [...partitionKey]).read()).resource,
     all: async (container) => (await database.container(container).items.query('SELECT * FROM c').fetchAll()).resources,
     at(now) {
       const clock: Clock = { now: typeof now === 'string' ? () => now : now };

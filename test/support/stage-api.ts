@@ -5,7 +5,9 @@ import type { CreateStageBody } from '../../shared/stages/domain/create-stage.sc
 import type { ItemDefinition } from '@azure/cosmos';
 import { DYNAMIC_STAGES_FLAG } from '../../shared/flags/ports/feature-gate.port.ts';
 import type { DevRole } from '../../local/dev-issuer.ts';
+import { timelineEntryId } from '../../shared/timeline/domain/timeline-entry.ts';
 import { waitFor } from '../local/cosmos-support/cosmos-fixtures.ts';
+import { storedApplication } from './stage-service-fixtures.ts';
 import { startTestStack, type TestStack } from './local-stack.ts';
 
 /** A verified offer letter, as the documents capability would hand it to the stage (seeded through code). */
@@ -90,13 +92,17 @@ export interface ApiStack extends TestStack {
   readonly sent: ReadonlyArray<{ readonly entity: string; readonly messageId: string; readonly body: unknown }>;
   /** A token for `role` in `tenant` as `sub` (cached). */
   as(role: DevRole, tenant: string, sub: string): Promise<string>;
-  /** The stored application document, Cosmos system fields included. */
-  raw(applicationId: string): Promise<ItemDefinition | undefined>;
   /**
-   * The stored document once the outbox publisher (change feed) has drained its outbox: from then
-   * on nothing but a request changes it, so before/after comparisons can include the `_etag`.
+   * The stored application document, Cosmos system fields included (`tenantId` omitted: the one
+   * application with that id, in whichever tenant; two tenants holding the id is a test error).
    */
-  settled(applicationId: string): Promise<ItemDefinition | undefined>;
+  raw(applicationId: string, tenantId?: string): Promise<ItemDefinition | undefined>;
+  /**
+   * The stored document once the outbox publisher (change feed) has published its latest event
+   * (its timeline entry exists): from then on nothing but a request changes the application or
+   * its timeline, so before/after comparisons can include the `_etag`.
+   */
+  settled(applicationId: string, tenantId?: string): Promise<ItemDefinition | undefined>;
   /** Every stored application id. */
   applicationIds(): Promise<string[]>;
   /** Rewrites the flags file and waits until the app sees the new state. */
@@ -112,6 +118,7 @@ export async function startApiStack(settings: Readonly<Record<string, string>> =
   const stack = await startTestStack({ settings: { FEATURE_FLAGS_REFRESH_SECONDS: '1', ...settings } });
   const tokens = new Map<string, Promise<string>>();
   const applications = stack.host.services.database.container('applications');
+  const timeline = stack.host.services.database.container('timeline');
   const sent: Array<{ entity: string; messageId: string; body: unknown }> = [];
   const bus = stack.host.services.bus;
   const send = bus.send.bind(bus);
@@ -128,13 +135,15 @@ export async function startApiStack(settings: Readonly<Record<string, string>> =
     ...stack,
     sent,
     as,
-    raw: async (id) => (await applications.item(id, id).read()).resource,
-    async settled(id) {
+    raw: (id, tenantId) => storedApplication(applications, id, tenantId),
+    async settled(id, tenantId) {
       let current: ItemDefinition | undefined;
       await waitFor(async () => {
-        current = (await applications.item(id, id).read()).resource;
-        return current === undefined || (current['outbox'] as unknown[]).length === 0;
-      }, `the outbox of ${id} to drain`);
+        current = await storedApplication(applications, id, tenantId);
+        if (current === undefined || current['eventSeq'] === 0) return true;
+        const entry = timelineEntryId(String(current['tenantId']), id, Number(current['eventSeq']));
+        return (await timeline.item(entry, [String(current['tenantId']), id]).read()).statusCode === 200;
+      }, `the latest event of ${id} to be published`);
       return current;
     },
     applicationIds: async () => (await applications.items.query<{ id: string }>('SELECT c.id FROM c').fetchAll()).resources.map((r) => r.id).sort(),

@@ -12,6 +12,7 @@ import { CosmosRequestMeter } from '../../shared/platform/cosmos/cosmos-request-
 import { randomUUID } from 'node:crypto';
 import type { DocumentRef } from '../../shared/stages/domain/document-ref.schema.ts';
 import type { DocumentLookup, VerifiedDocuments } from '../../shared/stages/ports/verified-documents.port.ts';
+import type { PublishedEvents } from '../../shared/stages/ports/published-events.port.ts';
 import { ApplicationMutator } from '../../shared/stages/use-cases/application-mutator.ts';
 import { bindStageUseCases, noInterviewBooking, type StageUseCases } from '../../shared/stages/stages.module.ts';
 import type { StageDeps } from '../../shared/stages/use-cases/stage-deps.ts';
@@ -80,8 +81,8 @@ export interface StageServiceWorld {
   readonly applications: Container;
   /** The same use cases over another repository (a wrapper that slows or contends), with its own mutator. */
   useCasesOn(repository: CosmosApplicationRepository): StageUseCases;
-  /** The raw stored document, Cosmos system fields included; undefined when absent. */
-  raw(applicationId: string): Promise<ItemDefinition | undefined>;
+  /** The raw stored document, Cosmos system fields included; undefined when absent (see `storedApplication`). */
+  raw(applicationId: string, tenantId?: string): Promise<ItemDefinition | undefined>;
   stop(): Promise<void>;
 }
 
@@ -97,7 +98,7 @@ export async function startStageServiceWorld(): Promise<StageServiceWorld> {
     applications: repository,
     flags: gate,
     clock: systemClock,
-    mutator: new ApplicationMutator({ repository, flags: gate, clock: systemClock, signer: testChainSigner }),
+    mutator: new ApplicationMutator({ repository, flags: gate, clock: systemClock, signer: testChainSigner, published: nothingPublished }),
     legacy: legacyStages,
     signer: testChainSigner,
     documents,
@@ -114,15 +115,31 @@ export async function startStageServiceWorld(): Promise<StageServiceWorld> {
     deps,
     documents,
     useCasesOn: (other) =>
-      bindStageUseCases({ ...deps, applications: other, mutator: new ApplicationMutator({ repository: other, flags: gate, clock: systemClock, signer: testChainSigner }) }),
+      bindStageUseCases({ ...deps, applications: other, mutator: new ApplicationMutator({ repository: other, flags: gate, clock: systemClock, signer: testChainSigner, published: nothingPublished }) }),
     idempotency: new CosmosIdempotencyStore({ database: cosmos.database, meter }),
     applications,
-    raw: async (applicationId) => (await applications.item(applicationId, applicationId).read()).resource,
+    raw: (applicationId, tenantId) => storedApplication(applications, applicationId, tenantId),
     async stop() {
       await cosmos.stop();
       temp.remove();
     },
   };
+}
+
+/** No timeline here: nothing counts as published, so the outbox keeps every event (the stage-service tests read it). */
+const nothingPublished: PublishedEvents = { isPublished: async () => false };
+
+/**
+ * The stored application document, Cosmos system fields included: a point read when the tenant is
+ * given, otherwise the one document with that id in any tenant (more than one is a test error).
+ */
+export async function storedApplication(applications: Container, applicationId: string, tenantId?: string): Promise<ItemDefinition | undefined> {
+  if (tenantId !== undefined) return (await applications.item(applicationId, [tenantId, applicationId]).read()).resource;
+  const { resources } = await applications.items
+    .query<ItemDefinition>({ query: 'SELECT * FROM c WHERE c.id = @id', parameters: [{ name: '@id', value: applicationId }] })
+    .fetchAll();
+  if (resources.length > 1) throw new Error(`application ${applicationId} exists in ${resources.length} tenants: name the tenant`);
+  return resources[0];
 }
 
 /** The domain error a promise rejects with (fails the test when it resolves or throws something else). */

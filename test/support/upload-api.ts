@@ -88,9 +88,9 @@ export async function storedIntent(api: ApiStack, uploadId: string): Promise<Ite
   return (await api.host.services.database.container('uploadIntents').item(uploadId, uploadId).read()).resource;
 }
 
-/** The stored document record, if any, for a document of an application. */
-export async function storedDocument(api: ApiStack, applicationId: string, documentId: string): Promise<ItemDefinition | undefined> {
-  return (await api.host.services.database.container('uploads').item(documentId, applicationId).read()).resource;
+/** The stored document record, if any, for a document of an application of `tenantId`. */
+export async function storedDocument(api: ApiStack, applicationId: string, documentId: string, tenantId = 'acme'): Promise<ItemDefinition | undefined> {
+  return (await api.host.services.database.container('uploads').item(documentId, [tenantId, applicationId]).read()).resource;
 }
 
 /** Every document record stored for an upload id. */

@@ -1,26 +1,15 @@
-import type { Container } from '@azure/cosmos';
-import { CosmosDocuments, type StoredDocument } from '../../platform/cosmos/cosmos-documents.ts';
-import type { CosmosRequestMeter } from '../../platform/cosmos/cosmos-request-meter.ts';
+import { CosmosDocuments, type StoredDocument, type CosmosAdapterOptions } from '../../platform/cosmos/cosmos-documents.ts';
 import { uploadIntentSchema, type UploadIntent } from '../domain/upload-intent.ts';
 import type { StoredIntent, UploadIntents } from '../ports/upload-intents.port.ts';
 
-export interface CosmosUploadIntentsOptions {
-  /** The `uploadIntents` container (partition `/id`: the upload id is all a blob name or a status URL carries). */
-  readonly container: Container;
-  readonly meter?: Pick<CosmosRequestMeter, 'record'>;
-}
+export type CosmosUploadIntentsOptions = CosmosAdapterOptions;
 
 /** Upload intents in Cosmos DB: point reads and conditional replaces by upload id, tenant checked on every read. */
 export class CosmosUploadIntents implements UploadIntents {
   readonly #intents: CosmosDocuments<UploadIntent>;
 
   constructor(options: CosmosUploadIntentsOptions) {
-    this.#intents = new CosmosDocuments({
-      container: options.container,
-      schema: uploadIntentSchema,
-      partitionKeyOf: (intent) => intent.id,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
-    });
+    this.#intents = new CosmosDocuments({ ...options, schema: uploadIntentSchema, partitionKeyOf: (intent) => intent.id });
   }
 
   async create(intent: UploadIntent): Promise<StoredIntent> {

@@ -1,18 +1,13 @@
-import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
-import { CosmosDocuments } from '../../platform/cosmos/cosmos-documents.ts';
-import type { CosmosRequestMeter } from '../../platform/cosmos/cosmos-request-meter.ts';
+import { CosmosDocuments, type CosmosAdapterOptions } from '../../platform/cosmos/cosmos-documents.ts';
 import type { CallbackRun, CallbackRunStore } from '../ports/callback-run-store.port.ts';
 
-export interface CosmosCallbackRunStoreOptions {
-  readonly container: Container;
-  readonly meter?: Pick<CosmosRequestMeter, 'record'>;
-  readonly scope?: string;
-}
+export type CosmosCallbackRunStoreOptions = CosmosAdapterOptions;
 
 /** One `callbackRuns` document: a `CallbackRun` under the id `callback|eventId`. */
 const callbackRunDocumentSchema = z.object({
   id: z.string().min(1),
+  tenantId: z.string().min(1),
   applicationId: z.string().min(1),
   eventId: z.string().min(1),
   callback: z.string().min(1),
@@ -24,24 +19,18 @@ const callbackRunDocumentSchema = z.object({
 
 type CallbackRunDocument = z.infer<typeof callbackRunDocumentSchema>;
 
-/** The `callbackRuns` container (partition `/applicationId`; items expire with the container's TTL). */
+/** The `callbackRuns` container (partition `[/tenantId, /applicationId]`; items expire with the container's TTL). */
 export class CosmosCallbackRunStore implements CallbackRunStore {
   readonly #runs: CosmosDocuments<CallbackRunDocument>;
 
   constructor(options: CosmosCallbackRunStoreOptions) {
-    this.#runs = new CosmosDocuments({
-      container: options.container,
-      schema: callbackRunDocumentSchema,
-      partitionKeyOf: (run) => run.applicationId,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
-      ...(options.scope === undefined ? {} : { scope: options.scope }),
-    });
+    this.#runs = new CosmosDocuments({ ...options, schema: callbackRunDocumentSchema, partitionKeyOf: (run) => [run.tenantId, run.applicationId] });
   }
 
-  async succeeded(applicationId: string, eventId: string, callbacks: readonly string[]): Promise<Set<string>> {
+  async succeeded(tenantId: string, applicationId: string, eventId: string, callbacks: readonly string[]): Promise<Set<string>> {
     const reads = await Promise.all(
       callbacks.map(async (callback) => {
-        const stored = await this.#runs.read(runId(callback, eventId), applicationId);
+        const stored = await this.#runs.read(runId(callback, eventId), [tenantId, applicationId]);
         return stored?.document.status === 'succeeded' ? callback : undefined;
       }),
     );
@@ -52,10 +41,10 @@ export class CosmosCallbackRunStore implements CallbackRunStore {
     await this.#runs.upsert({ id: runId(run.callback, run.eventId), ...run });
   }
 
-  async forEvent(applicationId: string, eventId: string): Promise<CallbackRun[]> {
+  async forEvent(tenantId: string, applicationId: string, eventId: string): Promise<CallbackRun[]> {
     const found = await this.#runs.queryAll(
       { query: 'SELECT * FROM c WHERE c.eventId = @eventId', parameters: [{ name: '@eventId', value: eventId }] },
-      { partitionKey: applicationId },
+      { partitionKey: [tenantId, applicationId] },
     );
     return found.map(({ document: { id: _id, ...run } }) => run);
   }

@@ -28,7 +28,7 @@ const stageSlaRecordSchema = z.object({
   updatedAt: z.string(),
 }) satisfies z.ZodType<StageSlaRecord>;
 
-/** The `stageSla` container (partition `/applicationId`, id = stage id). */
+/** The `stageSla` container (partition `[/tenantId, /applicationId]`, id = stage id). */
 export class CosmosStageSlaStore implements StageSlaStore {
   readonly #records: CosmosDocuments<StageSlaRecord>;
 
@@ -36,14 +36,14 @@ export class CosmosStageSlaStore implements StageSlaStore {
     this.#records = new CosmosDocuments<StageSlaRecord>({
       container: options.container,
       schema: stageSlaRecordSchema,
-      partitionKeyOf: (record) => record.applicationId,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
-      ...(options.scope === undefined ? {} : { scope: options.scope }),
+      partitionKeyOf: (record) => [record.tenantId, record.applicationId],
+      meter: options.meter,
+      scope: options.scope,
     });
   }
 
-  async get(applicationId: string, stageId: string): Promise<StoredStageSla | undefined> {
-    const stored = await this.#records.read(stageId, applicationId);
+  async get(tenantId: string, applicationId: string, stageId: string): Promise<StoredStageSla | undefined> {
+    const stored = await this.#records.read(stageId, [tenantId, applicationId]);
     return stored === undefined ? undefined : { record: stored.document, etag: stored.etag };
   }
 
@@ -53,10 +53,10 @@ export class CosmosStageSlaStore implements StageSlaStore {
     return saved === 'exists' || saved === 'conflict' || saved === undefined ? 'conflict' : 'saved';
   }
 
-  async forApplication(applicationId: string): Promise<StageSlaRecord[]> {
+  async forApplication(tenantId: string, applicationId: string): Promise<StageSlaRecord[]> {
     const found = await this.#records.queryAll(
       { query: 'SELECT * FROM c WHERE c.applicationId = @applicationId', parameters: [{ name: '@applicationId', value: applicationId }] },
-      { partitionKey: applicationId },
+      { partitionKey: [tenantId, applicationId] },
     );
     return found.map((stored) => stored.document);
   }

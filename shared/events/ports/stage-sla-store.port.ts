@@ -7,8 +7,8 @@ export interface StoredStageSla {
 
 /** The `stageSla` container: one record per stage, replaced conditionally. */
 export interface StageSlaStore {
-  get(applicationId: string, stageId: string): Promise<StoredStageSla | undefined>;
+  get(tenantId: string, applicationId: string, stageId: string): Promise<StoredStageSla | undefined>;
   /** Creates (no etag) or replaces if the stored etag still matches; `'conflict'` otherwise. */
   save(record: StageSlaRecord, etag: string | undefined): Promise<'saved' | 'conflict'>;
-  forApplication(applicationId: string): Promise<StageSlaRecord[]>;
+  forApplication(tenantId: string, applicationId: string): Promise<StageSlaRecord[]>;
 }

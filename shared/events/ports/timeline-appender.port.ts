@@ -6,4 +6,9 @@ import type { OutboxEvent } from '../../stages/domain/application.schema.ts';
  */
 export interface TimelineAppender {
   append(events: readonly OutboxEvent[], recordedAt: string): Promise<{ readonly appended: number; readonly alreadyPresent: number }>;
+  /**
+   * Whether event `seq` of the application is on the timeline. Events are appended in seq order
+   * after they were sent, so `true` means it and every earlier event have left.
+   */
+  isPublished(tenantId: string, applicationId: string, seq: number): Promise<boolean>;
 }

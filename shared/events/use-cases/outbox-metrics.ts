@@ -4,6 +4,7 @@ import { meter } from '../../platform/telemetry.ts';
 interface OutboxInstruments {
   readonly published: Counter;
   readonly strandedAge: Histogram;
+  readonly lag: Histogram;
   readonly publishFailures: Counter;
   readonly oldestStranded: ObservableGauge;
 }
@@ -28,8 +29,13 @@ function createInstruments(meter: Meter): OutboxInstruments {
     published: meter.createCounter('stageline.outbox.published_events', {
       description: 'Outbox events published (topic, queue and timeline) and trimmed, by path (change feed or sweeper).',
     }),
+    lag: meter.createHistogram('stageline.outbox.lag_seconds', {
+      description: 'Time from an event\'s commit to its publication (topic, queue and timeline), per event.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600] },
+    }),
     strandedAge: meter.createHistogram('stageline.outbox.stranded_age_seconds', {
-      description: 'Age of each outbox event the sweeper found still unpublished a minute after it was committed.',
+      description: 'Age of each stranded outbox the sweeper found (since its first failed publish).',
       unit: 's',
       advice: { explicitBucketBoundaries: [60, 120, 300, 600, 1800, 3600, 21600, 86400] },
     }),
@@ -59,6 +65,11 @@ export function countPublished(events: number, path: PublishPath): void {
 
 export function countPublishFailure(path: PublishPath): void {
   outboxInstruments().publishFailures.add(1, { path });
+}
+
+/** One event's time from commit to publication. */
+export function recordOutboxLag(seconds: number): void {
+  outboxInstruments().lag.record(Math.max(0, seconds));
 }
 
 export function recordStrandedAge(seconds: number): void {

@@ -1,15 +1,22 @@
 import { z } from 'zod';
-import { outboxEventSchema } from '../../stages/domain/application.schema.ts';
 import { UnreadableDocumentError } from '../../platform/cosmos/cosmos-failure.ts';
 import { reportUnreadable } from '../../platform/cosmos/unreadable-documents.ts';
+import { outboxEventSchema } from '../../stages/domain/application.schema.ts';
+import type { StrandedOutboxes } from '../ports/stranded-outboxes.port.ts';
 import { countPublished, countPublishFailure } from './outbox-metrics.ts';
 import { publishOutbox, type OutboxSnapshot, type PublishOutboxDeps } from './publish-outbox.ts';
 
-/** Only the outbox matters here; a document without one has nothing to publish. */
-const feedDocumentSchema = z.object({ id: z.string().min(1), outbox: z.array(outboxEventSchema).default([]) });
+/** Only the identity and the outbox matter here; a document without one has nothing to publish. */
+const feedDocumentSchema = z.object({ id: z.string().min(1), tenantId: z.string().min(1), outbox: z.array(outboxEventSchema).default([]) });
+
+export interface ChangedOutboxesDeps extends PublishOutboxDeps {
+  readonly stranded: StrandedOutboxes;
+}
 
 export interface ChangedOutboxesOutcome {
   readonly published: number;
+  /** Applications whose publish failed: recorded in the stranded index for the sweeper. */
+  readonly stranded: readonly { readonly tenantId: string; readonly id: string; readonly reason: string }[];
   /** Documents that cannot be read as applications: retrying cannot help, so they are reported, not retried. */
   readonly unreadable: readonly { readonly id: string; readonly reason: string }[];
 }
@@ -19,11 +26,12 @@ const CONCURRENCY = 8;
 
 /**
  * One change-feed batch of `applications`: publishes every document with a non-empty outbox.
- * Throws when any publish failed, after the others ran, so the trigger's retry policy runs the
- * batch again (what was already published is absorbed as duplicates); the sweeper is the net if
- * the retries run out.
+ * Each application stands alone: one whose publish fails is recorded in the stranded index and
+ * the batch goes on (the sweeper retries it), so one bad application never holds up the others.
+ * Only when a failure cannot even be recorded does the batch throw, and the trigger's retry
+ * policy runs it again (what was already published is absorbed as duplicates).
  */
-export async function publishChangedOutboxes(deps: PublishOutboxDeps, documents: readonly unknown[]): Promise<ChangedOutboxesOutcome> {
+export async function publishChangedOutboxes(deps: ChangedOutboxesDeps, documents: readonly unknown[]): Promise<ChangedOutboxesOutcome> {
   const pending: OutboxSnapshot[] = [];
   const unreadable: { id: string; reason: string }[] = [];
   for (const document of documents) {
@@ -40,23 +48,32 @@ export async function publishChangedOutboxes(deps: PublishOutboxDeps, documents:
   }
 
   let published = 0;
-  const failures: unknown[] = [];
+  const stranded: { tenantId: string; id: string; reason: string }[] = [];
+  const unrecorded: unknown[] = [];
   for (let start = 0; start < pending.length; start += CONCURRENCY) {
-    const results = await Promise.allSettled(pending.slice(start, start + CONCURRENCY).map((snapshot) => publishOutbox(deps, snapshot)));
-    for (const result of results) {
+    const chunk = pending.slice(start, start + CONCURRENCY);
+    const results = await Promise.allSettled(chunk.map((snapshot) => publishOutbox(deps, snapshot)));
+    for (const [index, result] of results.entries()) {
       if (result.status === 'fulfilled') {
         published += result.value.published;
         countPublished(result.value.published, 'change_feed');
-      } else {
-        failures.push(result.reason);
-        countPublishFailure('change_feed');
+        continue;
+      }
+      const snapshot = chunk[index]!;
+      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      countPublishFailure('change_feed');
+      try {
+        await deps.stranded.record(snapshot.tenantId, snapshot.id, reason, deps.clock.now());
+        stranded.push({ tenantId: snapshot.tenantId, id: snapshot.id, reason });
+      } catch (error) {
+        unrecorded.push(error);
       }
     }
   }
-  if (failures.length > 0) {
-    throw new AggregateError(failures, `Publishing failed for ${failures.length} of ${pending.length} outbox(es); the batch will be retried.`);
+  if (unrecorded.length > 0) {
+    throw new AggregateError(unrecorded, `${unrecorded.length} outbox(es) could neither be published nor recorded as stranded; the batch will be retried.`);
   }
-  return { published, unreadable };
+  return { published, stranded, unreadable };
 }
 
 function idOf(document: unknown): string {

@@ -30,7 +30,7 @@ export async function readStageSla(
   const { document: application } = await visibleApplication(deps.applications, access, applicationId);
   const asOf = new Date(deps.clock.now());
   const order = new Map(application.stages.map((stage) => [stage.id, stage.order]));
-  const records = await deps.stageSla.forApplication(applicationId);
+  const records = await deps.stageSla.forApplication(access.tenantId, applicationId);
   const stages = records
     .sort((a, b) => (order.get(a.stageId) ?? Infinity) - (order.get(b.stageId) ?? Infinity))
     .map((record): StageSlaView => {

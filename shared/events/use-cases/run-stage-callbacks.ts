@@ -40,27 +40,34 @@ export class CallbacksFailedError extends Error {
 /**
  * Runs every registered callback that wants the event and has not yet succeeded for it: all at
  * once, each under its own timeout, so one that throws or hangs cannot hold up or fail another.
- * Successes are recorded per callback; if any callback failed, this throws so the broker
- * redelivers the message, and the next delivery runs only the callbacks still outstanding.
+ * When every callback succeeds on the first delivery, nothing is written. When one fails, the
+ * outcome of each callback of this delivery is recorded and this throws, so the broker redelivers
+ * the message; a redelivery reads the records, runs only the callbacks still outstanding and
+ * records their outcomes (a `failing` record becomes `succeeded`).
  */
 export async function runStageCallbacks(deps: CallbackRunnerDeps, delivery: CallbackDelivery): Promise<readonly CallbackAttempt[]> {
   const event = parseStageCloudEvent(delivery.body);
   const wanted = deps.registry.for(event);
-  const done = await deps.runs.succeeded(event.applicationId, event.id, wanted.map((callback) => callback.name));
+  const done =
+    delivery.deliveryCount > 1
+      ? await deps.runs.succeeded(event.tenantId, event.applicationId, event.id, wanted.map((callback) => callback.name))
+      : new Set<string>();
   const attempts: CallbackAttempt[] = wanted
     .filter((callback) => done.has(callback.name))
     .map((callback) => ({ callback: callback.name, outcome: 'skipped' }));
   const pending = wanted.filter((callback) => !done.has(callback.name));
-  attempts.push(...(await Promise.all(pending.map((callback) => attempt(deps, callback, event, delivery)))));
+  const results = await Promise.all(pending.map(async (callback) => ({ callback, result: await withTimeout(callback, event, delivery.deliveryCount) })));
+  const record = delivery.deliveryCount > 1 || results.some(({ result }) => !result.ok);
+  for (const { callback, result } of results) attempts.push(record ? await recorded(deps, callback, event, delivery, result) : { callback: callback.name, outcome: 'succeeded' });
   for (const { callback, outcome } of attempts) countCallbackOutcome(callback, outcome);
   if (attempts.some((result) => result.error !== undefined)) throw new CallbacksFailedError(event, attempts);
   return attempts;
 }
 
-async function attempt(deps: CallbackRunnerDeps, callback: PostTransitionCallback, event: StageEventNotice, delivery: CallbackDelivery): Promise<CallbackAttempt> {
-  const result = await withTimeout(callback, event, delivery.deliveryCount);
+/** A callback's outcome on a delivery that had a failure, recorded so the next delivery knows. */
+async function recorded(deps: CallbackRunnerDeps, callback: PostTransitionCallback, event: StageEventNotice, delivery: CallbackDelivery, result: Settled): Promise<CallbackAttempt> {
   const last = delivery.deliveryCount >= delivery.maxDeliveryCount;
-  const base = { applicationId: event.applicationId, eventId: event.id, callback: callback.name, attempt: delivery.deliveryCount, updatedAt: deps.clock.now() };
+  const base = { tenantId: event.tenantId, applicationId: event.applicationId, eventId: event.id, callback: callback.name, attempt: delivery.deliveryCount, updatedAt: deps.clock.now() };
   if (result.ok) {
     try {
       await deps.runs.record({ ...base, status: 'succeeded' });

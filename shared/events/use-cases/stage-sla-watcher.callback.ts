@@ -17,7 +17,7 @@ export function stageSlaWatcher(store: StageSlaStore, clock: Clock = systemClock
     timeoutMs: 10_000,
     async handle(event, context) {
       for (let race = 0; race < MAX_RACES && !context.signal.aborted; race += 1) {
-        const stored = await store.get(event.applicationId, event.stageId);
+        const stored = await store.get(event.tenantId, event.applicationId, event.stageId);
         const next = observeStageEvent(stored?.record, event, clock.now());
         if (stored && next === stored.record) return;
         if ((await store.save(next, stored?.etag)) === 'saved') return;

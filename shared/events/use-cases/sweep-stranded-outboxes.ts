@@ -1,58 +1,61 @@
+import type { ApplicationRepository } from '../../stages/ports/application-repository.port.ts';
+import type { StrandedOutboxes } from '../ports/stranded-outboxes.port.ts';
 import { countPublished, countPublishFailure, recordStrandedAge, recordSweep } from './outbox-metrics.ts';
 import { publishOutbox, type PublishOutboxDeps } from './publish-outbox.ts';
 
+export interface SweepDeps extends PublishOutboxDeps {
+  readonly applications: ApplicationRepository;
+  readonly stranded: StrandedOutboxes;
+}
+
 export interface SweepOptions {
-  /** Events committed at least this long ago count as stranded (a minute by default). */
-  readonly strandedAfterMs?: number;
-  /** Applications per sweep (the rest wait for the next one). */
+  /** Stranded applications per sweep (the rest wait for the next one). */
   readonly limit?: number;
 }
 
 export interface SweepOutcome {
-  /** Applications found with stranded events. */
+  /** Applications found in the stranded index. */
   readonly applications: number;
-  /** Events found stranded. */
-  readonly strandedEvents: number;
-  /** Age in seconds of the oldest stranded event (0 when none). */
+  /** Age in seconds of the oldest stranded entry (0 when none). */
   readonly oldestAgeSeconds: number;
-  /** Events republished and trimmed by this sweep. */
+  /** Events republished by this sweep. */
   readonly republished: number;
   /** Applications whose republish failed, with the reason (left for the next sweep). */
   readonly failures: readonly { readonly applicationId: string; readonly reason: string }[];
 }
 
 /**
- * The safety net behind the change-feed publisher: the Cosmos DB trigger can give up on a batch,
- * and the change feed skips intermediate versions, so an outbox can hold events until the
- * document changes again. Every run republishes outboxes holding events older than a minute
- * (duplicates are absorbed downstream) and records each stranded event's age.
+ * The safety net behind the change-feed publisher: every application whose publish failed was
+ * recorded in the stranded index, and each sweep republishes those from their stored document
+ * (duplicates are absorbed downstream), clears the entries it published, and records each
+ * entry's age. A sweep reads the index and nothing else unless something is stranded.
  */
-export async function sweepStrandedOutboxes(deps: PublishOutboxDeps, options: SweepOptions = {}): Promise<SweepOutcome> {
+export async function sweepStrandedOutboxes(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepOutcome> {
   const now = Date.parse(deps.clock.now());
-  const cutoff = now - (options.strandedAfterMs ?? 60_000);
-  const stranded = await deps.applications.withStrandedOutbox(new Date(cutoff).toISOString(), options.limit ?? 100);
-  let strandedEvents = 0;
+  const entries = await deps.stranded.list(options.limit ?? 100);
   let oldestAgeSeconds = 0;
   let republished = 0;
   const failures: { applicationId: string; reason: string }[] = [];
-  for (const { document } of stranded) {
-    for (const event of document.outbox) {
-      const committedAt = Date.parse(event.timestamp);
-      if (committedAt > cutoff) continue;
-      const age = (now - committedAt) / 1000;
-      strandedEvents += 1;
-      oldestAgeSeconds = Math.max(oldestAgeSeconds, age);
-      recordStrandedAge(age);
-    }
+  for (const stored of entries) {
+    const { tenantId, applicationId, since } = stored.entry;
+    const age = Math.max(0, (now - Date.parse(since)) / 1000);
+    oldestAgeSeconds = Math.max(oldestAgeSeconds, age);
+    recordStrandedAge(age);
     try {
-      const outcome = await publishOutbox(deps, document);
-      republished += outcome.published;
-      countPublished(outcome.published, 'sweeper');
+      const application = await deps.applications.get(tenantId, applicationId);
+      if (application !== undefined) {
+        const outcome = await publishOutbox(deps, application.document);
+        republished += outcome.published;
+        countPublished(outcome.published, 'sweeper');
+      }
+      await deps.stranded.clear(stored);
     } catch (error) {
-      failures.push({ applicationId: document.id, reason: error instanceof Error ? error.message : String(error) });
+      const reason = error instanceof Error ? error.message : String(error);
+      failures.push({ applicationId, reason });
       countPublishFailure('sweeper');
+      await deps.stranded.record(tenantId, applicationId, reason, deps.clock.now()).catch(() => undefined);
     }
   }
   recordSweep(oldestAgeSeconds);
-  return { applications: stranded.length, strandedEvents, oldestAgeSeconds, republished, failures };
+  return { applications: entries.length, oldestAgeSeconds, republished, failures };
 }

@@ -25,7 +25,7 @@ export class CosmosAdminRoster implements AdminRoster {
       container: options.container,
       schema: rosterSchema,
       partitionKeyOf: (document) => document.tenantId,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
+      meter: options.meter,
       scope: 'notifications',
     });
   }

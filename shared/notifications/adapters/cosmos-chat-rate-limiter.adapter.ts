@@ -28,7 +28,7 @@ export class CosmosChatRateLimiter implements ChatRateLimiter {
       container: options.container,
       schema: cursorSchema,
       partitionKeyOf: (document) => document.tenantId,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
+      meter: options.meter,
       scope: 'notifications',
     });
   }

@@ -32,7 +32,7 @@ export class CosmosDeadLetterLog implements DeadLetterLog {
       container: options.container,
       schema: deadLetterSchema as z.ZodType<DeadLetter>,
       partitionKeyOf: (entry) => entry.tenantId,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
+      meter: options.meter,
       scope: 'notifications',
     });
   }

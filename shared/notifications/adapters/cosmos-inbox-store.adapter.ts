@@ -35,7 +35,7 @@ export class CosmosInboxStore implements InboxStore {
       container: options.container,
       schema: inboxItemSchema as z.ZodType<InboxItem>,
       partitionKeyOf: (item) => item.recipient,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
+      meter: options.meter,
       scope: 'notifications',
     });
   }

@@ -55,7 +55,7 @@ export class CosmosWebhookStore implements WebhookStore {
       container: options.container,
       schema: webhookDocumentSchema,
       partitionKeyOf: (document) => document.tenantId,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
+      meter: options.meter,
       scope: 'notifications',
     });
   }

@@ -160,6 +160,6 @@ async function gather(
 }
 
 async function readApplication(deps: NotificationDeps, applicationId: string, tenantId: string): Promise<ApplicationDocument | undefined> {
-  const stored = await deps.applications.get(applicationId);
-  return stored === undefined || stored.document.tenantId !== tenantId ? undefined : stored.document;
+  const stored = await deps.applications.get(tenantId, applicationId);
+  return stored?.document;
 }

@@ -1,4 +1,10 @@
 import type { Container, CosmosDiagnostics, FeedOptions, ItemDefinition, SqlQuerySpec } from '@azure/cosmos';
+
+/**
+ * A partition key value: one value, or the values of a hierarchical key in order. A query may
+ * give a prefix of a hierarchical key (`[tenantId]`) to read every partition under it.
+ */
+export type PartitionKeyValue = string | readonly string[];
 import type { z } from 'zod';
 import { statusOf, translateFailure, UnreadableDocumentError, UnwritableDocumentError, type CosmosOperation } from './cosmos-failure.ts';
 import type { CosmosRequestMeter } from './cosmos-request-meter.ts';
@@ -17,7 +23,7 @@ export interface DocumentPage<T> {
 
 export interface QueryOptions {
   /** Keeps the query inside one logical partition. */
-  readonly partitionKey?: string;
+  readonly partitionKey?: PartitionKeyValue;
   readonly maxItemCount?: number;
   readonly continuationToken?: string;
   /**
@@ -27,15 +33,19 @@ export interface QueryOptions {
   readonly onUnreadable?: (error: UnreadableDocumentError) => void;
 }
 
-export interface CosmosDocumentsOptions<T> {
+/** What an adapter over one container is built from: the container, and how its requests are counted. */
+export interface CosmosAdapterOptions {
   readonly container: Container;
+  readonly meter?: Pick<CosmosRequestMeter, 'record'> | undefined;
+  /** Counts these requests apart (see `CosmosRequestMeter`). */
+  readonly scope?: string | undefined;
+}
+
+export interface CosmosDocumentsOptions<T> extends CosmosAdapterOptions {
   /** Every document read (point read, write response, query result) is parsed with it, and every document written is checked against it first. */
   readonly schema: z.ZodType<T>;
   /** The document's partition key value (for replaces). */
-  readonly partitionKeyOf: (document: T) => string;
-  readonly meter?: Pick<CosmosRequestMeter, 'record'>;
-  /** Counts these requests apart (see `CosmosRequestMeter`). */
-  readonly scope?: string;
+  readonly partitionKeyOf: (document: T) => PartitionKeyValue;
 }
 
 /** Properties Cosmos DB adds to every item; they are never part of a document. */
@@ -55,7 +65,7 @@ const SYSTEM_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts', '_ls
 export class CosmosDocuments<T extends { readonly id: string }> {
   readonly #container: Container;
   readonly #schema: z.ZodType<T>;
-  readonly #partitionKeyOf: (document: T) => string;
+  readonly #partitionKeyOf: (document: T) => PartitionKeyValue;
   readonly #meter: Pick<CosmosRequestMeter, 'record'> | undefined;
   readonly #scope: string | undefined;
 
@@ -72,8 +82,8 @@ export class CosmosDocuments<T extends { readonly id: string }> {
   }
 
   /** One point read; `undefined` when absent. */
-  async read(id: string, partitionKey: string): Promise<StoredDocument<T> | undefined> {
-    const outcome = await this.#run('read', [404], () => this.#container.item(id, partitionKey).read<ItemDefinition>());
+  async read(id: string, partitionKey: PartitionKeyValue): Promise<StoredDocument<T> | undefined> {
+    const outcome = await this.#run('read', [404], () => this.#container.item(id, sdkKey(partitionKey)).read<ItemDefinition>());
     return 'status' in outcome || outcome.response.resource === undefined ? undefined : this.#stored(outcome.response.resource);
   }
 
@@ -87,7 +97,7 @@ export class CosmosDocuments<T extends { readonly id: string }> {
   /** Replaces only if the stored `_etag` is still `etag`: `'conflict'` when it is not, `undefined` when the document is gone. */
   async replace(document: T, etag: string): Promise<StoredDocument<T> | 'conflict' | undefined> {
     this.#assertWritable(document);
-    const item = this.#container.item(document.id, this.#partitionKeyOf(document));
+    const item = this.#container.item(document.id, sdkKey(this.#partitionKeyOf(document)));
     const outcome = await this.#run('replace', [404, 412], () => item.replace<ItemDefinition>(document, ifMatch(etag)));
     if ('status' in outcome) return outcome.status === 412 ? 'conflict' : undefined;
     return this.#stored(outcome.response.resource);
@@ -101,8 +111,8 @@ export class CosmosDocuments<T extends { readonly id: string }> {
   }
 
   /** Deletes (only if the `_etag` is still `etag`, when given): `'conflict'` when it is not, `undefined` when already gone. */
-  async delete(id: string, partitionKey: string, etag?: string): Promise<'deleted' | 'conflict' | undefined> {
-    const outcome = await this.#run('delete', [404, 412], () => this.#container.item(id, partitionKey).delete(etag === undefined ? {} : ifMatch(etag)));
+  async delete(id: string, partitionKey: PartitionKeyValue, etag?: string): Promise<'deleted' | 'conflict' | undefined> {
+    const outcome = await this.#run('delete', [404, 412], () => this.#container.item(id, sdkKey(partitionKey)).delete(etag === undefined ? {} : ifMatch(etag)));
     if ('status' in outcome) return outcome.status === 412 ? 'conflict' : undefined;
     return 'deleted';
   }
@@ -215,8 +225,13 @@ function ifMatch(etag: string): { accessCondition: { type: string; condition: st
 
 function feedOptions(options: QueryOptions): FeedOptions {
   const feed: FeedOptions = {};
-  if (options.partitionKey !== undefined) feed.partitionKey = options.partitionKey;
+  if (options.partitionKey !== undefined) feed.partitionKey = sdkKey(options.partitionKey);
   if (options.maxItemCount !== undefined) feed.maxItemCount = options.maxItemCount;
   if (options.continuationToken !== undefined) feed.continuationToken = options.continuationToken;
   return feed;
+}
+
+/** The SDK's form of a key: a plain value, or a (mutable) array for a hierarchical one. */
+function sdkKey(key: PartitionKeyValue): string | string[] {
+  return typeof key === 'string' ? key : [...key];
 }

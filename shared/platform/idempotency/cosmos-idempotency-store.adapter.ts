@@ -38,7 +38,7 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
       container: options.database.container(options.containerId ?? 'idempotency'),
       schema: idempotencyRecordSchema,
       partitionKeyOf: (record) => record.key,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
+      meter: options.meter,
     });
   }
 

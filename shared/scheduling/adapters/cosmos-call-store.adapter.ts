@@ -3,7 +3,7 @@ import { scheduledCallSchema, type ScheduledCall } from '../domain/scheduled-cal
 import type { CallStore } from '../ports/scheduling-stores.port.ts';
 import type { CosmosStoreOptions } from './cosmos-slot-store.adapter.ts';
 
-/** The `scheduledCalls` container (partition `/applicationId`); reads check the tenant. */
+/** The `scheduledCalls` container (partition `[/tenantId, /applicationId]`). */
 export class CosmosCallStore implements CallStore {
   readonly #calls: CosmosDocuments<ScheduledCall>;
 
@@ -11,14 +11,13 @@ export class CosmosCallStore implements CallStore {
     this.#calls = new CosmosDocuments<ScheduledCall>({
       container: options.container,
       schema: scheduledCallSchema,
-      partitionKeyOf: (call) => call.applicationId,
+      partitionKeyOf: (call) => [call.tenantId, call.applicationId],
       ...(options.meter === undefined ? {} : { meter: options.meter, scope: 'scheduling' }),
     });
   }
 
   async get(tenantId: string, applicationId: string, callId: string): Promise<StoredDocument<ScheduledCall> | undefined> {
-    const stored = await this.#calls.read(callId, applicationId);
-    return stored?.document.tenantId === tenantId ? stored : undefined;
+    return this.#calls.read(callId, [tenantId, applicationId]);
   }
 
   create(call: ScheduledCall): Promise<StoredDocument<ScheduledCall> | 'exists'> {
@@ -45,13 +44,16 @@ export class CosmosCallStore implements CallStore {
   }
 
   endedScheduled(tenantId: string, recruiterId: string, before: string): Promise<StoredDocument<ScheduledCall>[]> {
-    return this.#calls.queryAll({
-      query: "SELECT * FROM c WHERE c.kind = 'call' AND c.status = 'scheduled' AND c.tenantId = @tenantId AND c.recruiterId = @recruiterId AND c['end'] <= @before",
-      parameters: [
-        { name: '@tenantId', value: tenantId },
-        { name: '@recruiterId', value: recruiterId },
-        { name: '@before', value: before },
-      ],
-    });
+    return this.#calls.queryAll(
+      {
+        query: "SELECT * FROM c WHERE c.kind = 'call' AND c.status = 'scheduled' AND c.recruiterId = @recruiterId AND c['end'] <= @before",
+        parameters: [
+          { name: '@recruiterId', value: recruiterId },
+          { name: '@before', value: before },
+        ],
+      },
+      // The tenant's partitions only (the key's first level).
+      { partitionKey: [tenantId] },
+    );
   }
 }

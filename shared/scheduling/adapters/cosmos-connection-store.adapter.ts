@@ -3,7 +3,7 @@ import { calendarConnectionSchema, connectionIdFor, type CalendarConnection, typ
 import type { ConnectionStore } from '../ports/scheduling-stores.port.ts';
 import type { CosmosStoreOptions } from './cosmos-slot-store.adapter.ts';
 
-/** The `calendarConnections` container (partition `/recruiterId`, id from tenant + recruiter). */
+/** The `calendarConnections` container (partition `[/tenantId, /recruiterId]`, id from tenant + recruiter). */
 export class CosmosConnectionStore implements ConnectionStore {
   readonly #connections: CosmosDocuments<CalendarConnection>;
 
@@ -11,14 +11,13 @@ export class CosmosConnectionStore implements ConnectionStore {
     this.#connections = new CosmosDocuments<CalendarConnection>({
       container: options.container,
       schema: calendarConnectionSchema,
-      partitionKeyOf: (connection) => connection.recruiterId,
+      partitionKeyOf: (connection) => [connection.tenantId, connection.recruiterId],
       ...(options.meter === undefined ? {} : { meter: options.meter, scope: 'scheduling' }),
     });
   }
 
   async get(tenantId: string, recruiterId: string): Promise<StoredDocument<CalendarConnection> | undefined> {
-    const stored = await this.#connections.read(connectionIdFor(tenantId, recruiterId), recruiterId);
-    return stored?.document.tenantId === tenantId ? stored : undefined;
+    return this.#connections.read(connectionIdFor(tenantId, recruiterId), [tenantId, recruiterId]);
   }
 
   create(connection: CalendarConnection): Promise<StoredDocument<CalendarConnection> | 'exists'> {

@@ -13,17 +13,17 @@ function metered(options: CosmosStoreOptions) {
   return options.meter === undefined ? {} : { meter: options.meter, scope: 'scheduling' };
 }
 
-/** The `slots` container (partition `/recruiterId`); every query names the tenant too. */
+/** The `slots` container (partition `[/tenantId, /recruiterId]`). */
 export class CosmosSlotStore implements SlotStore {
   readonly #slots: CosmosDocuments<Slot>;
 
   constructor(options: CosmosStoreOptions) {
-    this.#slots = new CosmosDocuments<Slot>({ container: options.container, schema: slotSchema, partitionKeyOf: (slot) => slot.recruiterId, ...metered(options) });
+    this.#slots = new CosmosDocuments<Slot>({ container: options.container, schema: slotSchema, partitionKeyOf: (slot) => [slot.tenantId, slot.recruiterId], ...metered(options) });
   }
 
   async get(tenantId: string, recruiterId: string, slotId: string): Promise<StoredDocument<Slot> | undefined> {
-    const stored = await this.#slots.read(slotId, recruiterId);
-    return stored?.document.tenantId === tenantId && stored.document.kind === 'slot' ? stored : undefined;
+    const stored = await this.#slots.read(slotId, [tenantId, recruiterId]);
+    return stored?.document.kind === 'slot' ? stored : undefined;
   }
 
   create(slot: Slot): Promise<StoredDocument<Slot> | 'exists'> {
@@ -35,22 +35,20 @@ export class CosmosSlotStore implements SlotStore {
   }
 
   delete(slot: Slot, etag: string): Promise<'deleted' | 'conflict' | undefined> {
-    return this.#slots.delete(slot.id, slot.recruiterId, etag);
+    return this.#slots.delete(slot.id, [slot.tenantId, slot.recruiterId], etag);
   }
 
   overlapping(tenantId: string, recruiterId: string, from: string, to: string): Promise<StoredDocument<Slot>[]> {
     return this.#slots.queryAll(
       {
         query:
-          "SELECT * FROM c WHERE c.kind = 'slot' AND c.tenantId = @tenantId AND c.recruiterId = @recruiterId AND c.start < @to AND c['end'] > @from ORDER BY c.start",
+          "SELECT * FROM c WHERE c.kind = 'slot' AND c.start < @to AND c['end'] > @from ORDER BY c.start",
         parameters: [
-          { name: '@tenantId', value: tenantId },
-          { name: '@recruiterId', value: recruiterId },
           { name: '@from', value: from },
           { name: '@to', value: to },
         ],
       },
-      { partitionKey: recruiterId },
+      { partitionKey: [tenantId, recruiterId] },
     );
   }
 

@@ -28,9 +28,11 @@ export interface CosmosApplicationRepositoryOptions {
 const documentSchema = applicationDocumentSchema as unknown as z.ZodType<ApplicationDocument>;
 
 /**
- * `ApplicationRepository` on the `applications` container (partition key `/applicationId` = id).
- * Every hot path is one request: a point read, a create, or a replace conditioned on `_etag`.
- * Reads, errors and metering go through `CosmosDocuments`.
+ * `ApplicationRepository` on the `applications` container (hierarchical partition key
+ * `[/tenantId, /applicationId]`, id = application id: ids are per tenant). Every hot path is one
+ * request: a point read, a create, or a replace conditioned on `_etag`; the board is a query on
+ * the tenant's prefix of the key, which reads only that tenant's partitions. Reads, errors and
+ * metering go through `CosmosDocuments`.
  */
 export class CosmosApplicationRepository implements ApplicationRepository, ApplicationBoard {
   readonly #documents: CosmosDocuments<ApplicationDocument>;
@@ -39,14 +41,14 @@ export class CosmosApplicationRepository implements ApplicationRepository, Appli
     this.#documents = new CosmosDocuments({
       container: options.database.container(options.containerId ?? 'applications'),
       schema: documentSchema,
-      partitionKeyOf: (document) => document.applicationId,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
+      partitionKeyOf: (document) => [document.tenantId, document.applicationId],
+      meter: options.meter,
       ...(options.meterScope === undefined ? {} : { scope: options.meterScope }),
     });
   }
 
-  get(applicationId: string): Promise<StoredApplication | undefined> {
-    return this.#documents.read(applicationId, applicationId);
+  get(tenantId: string, applicationId: string): Promise<StoredApplication | undefined> {
+    return this.#documents.read(applicationId, [tenantId, applicationId]);
   }
 
   async create(document: ApplicationDocument): Promise<StoredApplication> {
@@ -66,6 +68,7 @@ export class CosmosApplicationRepository implements ApplicationRepository, Appli
     let page;
     try {
       page = await this.#documents.queryPage(boardQuerySpec(query, model), {
+        partitionKey: [query.tenantId],
         maxItemCount: query.limit,
         ...(token === undefined ? {} : { continuationToken: token }),
         onUnreadable: (unreadable) => reportUnreadable(unreadable, 'board'),
@@ -81,14 +84,6 @@ export class CosmosApplicationRepository implements ApplicationRepository, Appli
     };
   }
 
-  async withStrandedOutbox(olderThan: string, limit: number): Promise<readonly StoredApplication[]> {
-    const spec = {
-      query: 'SELECT * FROM c WHERE ARRAY_LENGTH(c.outbox) > 0 AND EXISTS(SELECT VALUE e FROM e IN c.outbox WHERE e.timestamp <= @olderThan)',
-      parameters: [{ name: '@olderThan', value: olderThan }],
-    };
-    const page = await this.#documents.queryPage(spec, { maxItemCount: limit, onUnreadable: (unreadable) => reportUnreadable(unreadable, 'outbox-sweeper') });
-    return page.items.slice(0, limit);
-  }
 }
 
 function encodeToken(token: string): string {

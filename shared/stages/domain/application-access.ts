@@ -27,7 +27,7 @@ export async function visibleApplication(
   applicationId: string,
 ): Promise<StoredApplication> {
   assertApplicationIdShape(applicationId);
-  const stored = await applications.get(applicationId);
+  const stored = await applications.get(access.tenantId, applicationId);
   if (stored === undefined) throw new DomainError('APPLICATION.NOT_FOUND', { details: { applicationId } });
   assertCanSee(stored.document, access.tenantId, access.actor);
   return stored;

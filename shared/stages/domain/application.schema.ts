@@ -9,8 +9,9 @@ import { idSchema, isoDateTimeSchema } from './schema-primitives.ts';
 import { stageSchema, stageTypes } from './stage.model.ts';
 
 /**
- * A stage event waiting in the aggregate's outbox. `id` = `${applicationId}:${seq}`: unique across
- * applications and stable, so it serves as the Service Bus `messageId` and the timeline id.
+ * A stage event waiting in the aggregate's outbox. `id` = `${tenantId}:${applicationId}:${seq}`:
+ * unique across applications and tenants and stable, so it serves as the Service Bus `messageId`
+ * and the timeline id.
  */
 export type OutboxEvent = StageEvent & {
   readonly id: string;

@@ -55,6 +55,15 @@ export function newApplication(input: NewApplicationInput, now: string): Applica
   };
 }
 
+/**
+ * The id of an application's event `seq`: `tenant:application:seq`. Unique across tenants, which
+ * may hold the same application id: it is the Service Bus message id (duplicate detection), the
+ * CloudEvent id and the timeline entry id.
+ */
+export function eventIdOf(tenantId: string, applicationId: string, seq: number): string {
+  return `${tenantId}:${applicationId}:${seq}`;
+}
+
 /** Closed once it has a `disqualified` stage: no further stages, no further candidate actions. */
 export function isClosed(application: ApplicationDocument): boolean {
   return application.closedAt !== undefined || application.stages.some((stage) => stage.type === 'disqualified');
@@ -88,7 +97,7 @@ function appendEvents(
   let prevHash = application.chainHead?.hash ?? GENESIS_HASH;
   const appended = events.map((event, index): OutboxEvent => {
     const seq = application.eventSeq + index + 1;
-    const unchained = { id: `${application.id}:${seq}`, seq, applicationId: application.id, tenantId: application.tenantId, ...event };
+    const unchained = { id: eventIdOf(application.tenantId, application.id, seq), seq, applicationId: application.id, tenantId: application.tenantId, ...event };
     const hash = eventHash(unchained, prevHash);
     const chained = { ...unchained, chain: { prevHash, hash } };
     prevHash = hash;
@@ -185,8 +194,10 @@ export function addStageFeedback(
   return { ...replaceStage(application, result.stage, result.event, now), feedback: result.feedback };
 }
 
-/** Drops published events from the outbox (after they reached the bus and the timeline). */
-export function trimOutbox(application: ApplicationDocument, publishedIds: readonly string[]): ApplicationDocument {
-  const published = new Set(publishedIds);
-  return { ...application, outbox: application.outbox.filter((event) => !published.has(event.id)) };
+/**
+ * The outbox without the events up to `throughSeq`, which have left (they reached the bus and the
+ * timeline). The next mutation drops them; nothing else ever writes the document for it.
+ */
+export function dropPublished(application: ApplicationDocument, throughSeq: number): ApplicationDocument {
+  return { ...application, outbox: application.outbox.filter((event) => event.seq > throughSeq) };
 }

@@ -32,12 +32,10 @@ export interface ApplicationPage {
  * conditional replace per mutation (the stage change and its outbox events commit together).
  */
 export interface ApplicationRepository {
-  /** One point read; `undefined` when absent. */
-  get(applicationId: string): Promise<StoredApplication | undefined>;
-  /** `APPLICATION.ALREADY_EXISTS` when the id is taken. */
+  /** One point read of the tenant's application; `undefined` when absent (another tenant's is absent too). */
+  get(tenantId: string, applicationId: string): Promise<StoredApplication | undefined>;
+  /** `APPLICATION.ALREADY_EXISTS` when the tenant already has an application with this id (ids are per tenant). */
   create(document: ApplicationDocument): Promise<StoredApplication>;
   /** Replaces only if the stored `_etag` still equals `etag`; `'conflict'` when it does not. */
   replace(document: ApplicationDocument, etag: string): Promise<StoredApplication | 'conflict'>;
-  /** Applications whose outbox still holds an event created at or before `olderThan` (ISO). */
-  withStrandedOutbox(olderThan: string, limit: number): Promise<readonly StoredApplication[]>;
 }

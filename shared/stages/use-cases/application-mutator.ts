@@ -6,6 +6,8 @@ import type { ApplicationRepository } from '../ports/application-repository.port
 import { assertCanSee } from '../domain/application-access.ts';
 import { assertWithinByteBudget } from '../domain/application-limits.ts';
 import type { ChainSigner } from '../ports/chain-signer.port.ts';
+import type { PublishedEvents } from '../ports/published-events.port.ts';
+import { dropPublished } from '../domain/application.ts';
 import { signChain } from './sign-chain.ts';
 import type { Access } from '../../auth/domain/permissions.ts';
 
@@ -19,12 +21,17 @@ export interface ApplicationMutatorOptions {
   readonly clock: Clock;
   /** Signs each committed event's chain link and the chain head (a key outside Cosmos DB). */
   readonly signer: ChainSigner;
+  /** Tells which outbox events have left, so a mutation can drop them (the publisher never writes the document). */
+  readonly published: PublishedEvents;
   /** Re-reads and re-applications after a lost conditional replace (default 5). */
   readonly maxRetries?: number;
   /** Base of the jittered exponential backoff between attempts, in ms (default 5). */
   readonly backoffBaseMs?: number;
   readonly random?: () => number;
 }
+
+/** Outbox size at which a mutation checks whether its events have left (then drops them). */
+export const OUTBOX_CHECK_AT = 8;
 
 /** Seconds a caller should wait before retrying when the flag provider does not answer. */
 export const FLAG_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
@@ -36,7 +43,8 @@ export const FLAG_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
  * 2. one point read; another tenant's (or, for a candidate, another candidate's) application is
  *    `APPLICATION.NOT_FOUND`;
  * 3. the pure aggregate function, which appends its outbox events (each linked into the
- *    application's hash chain) to the document;
+ *    application's hash chain) to the document; events that have left are dropped from the
+ *    outbox on the way (checked every few mutations: the publisher never writes the document);
  * 4. the new chain links and the chain head signed (`ChainSigner`), the document checked against
  *    its byte budget (`APPLICATION.LIMIT_REACHED`);
  * 5. one replace conditioned on the read's `_etag`, so the change and its events commit together.
@@ -52,9 +60,11 @@ export class ApplicationMutator {
   readonly #backoffBaseMs: number;
   readonly #random: () => number;
   readonly #signer: ChainSigner;
+  readonly #published: PublishedEvents;
 
   constructor(options: ApplicationMutatorOptions) {
     this.#signer = options.signer;
+    this.#published = options.published;
     this.#repository = options.repository;
     this.#flags = options.flags;
     this.#clock = options.clock;
@@ -84,10 +94,10 @@ export class ApplicationMutator {
     await this.assertEnabled();
     for (let attempt = 0; attempt <= this.#maxRetries; attempt += 1) {
       if (attempt > 0) await this.#backoff(attempt);
-      const current = await this.#repository.get(applicationId);
+      const current = await this.#repository.get(access.tenantId, applicationId);
       if (current === undefined) throw new DomainError('APPLICATION.NOT_FOUND', { details: { applicationId } });
       assertCanSee(current.document, access.tenantId, access.actor);
-      const result = change(current.document, this.#clock.now());
+      const result = change(await this.#withoutPublished(current.document), this.#clock.now());
       const next = signChain(result.application, current.document.eventSeq, this.#signer);
       assertWithinByteBudget(next);
       const written = await this.#repository.replace(next, current.etag);
@@ -97,6 +107,16 @@ export class ApplicationMutator {
       details: { applicationId, attempts: this.#maxRetries + 1 },
       retry: { after: 1 },
     });
+  }
+
+  /**
+   * Once the outbox holds `OUTBOX_CHECK_AT` events, asks whether the newest has left; if so, none
+   * of them needs to stay. One point read every few mutations instead of a write per publish.
+   */
+  async #withoutPublished(document: ApplicationDocument): Promise<ApplicationDocument> {
+    if (document.outbox.length < OUTBOX_CHECK_AT) return document;
+    const newest = document.outbox.reduce((max, event) => Math.max(max, event.seq), 0);
+    return (await this.#published.isPublished(document.tenantId, document.id, newest)) ? dropPublished(document, newest) : document;
   }
 
   #backoff(attempt: number): Promise<void> {

@@ -1,15 +1,9 @@
-import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
-import { CosmosDocuments } from '../../platform/cosmos/cosmos-documents.ts';
-import type { CosmosRequestMeter } from '../../platform/cosmos/cosmos-request-meter.ts';
+import { CosmosDocuments, type CosmosAdapterOptions } from '../../platform/cosmos/cosmos-documents.ts';
 import { timelineEntryId, type TimelineEntry } from '../domain/timeline-entry.ts';
 import type { TimelinePage, TimelinePageQuery, TimelineStore } from '../ports/timeline-store.port.ts';
 
-export interface CosmosTimelineStoreOptions {
-  readonly container: Container;
-  readonly meter?: Pick<CosmosRequestMeter, 'record'>;
-  readonly scope?: string;
-}
+export type CosmosTimelineStoreOptions = CosmosAdapterOptions;
 
 /*
  * An entry as stored. Only its frame is checked (what reading and chaining rely on), and every
@@ -20,6 +14,7 @@ const storedEntrySchema = z.looseObject({
   id: z.string(),
   applicationId: z.string(),
   seq: z.number().int(),
+  tenantId: z.string(),
   prevHash: z.string(),
   hash: z.string(),
   recordedAt: z.string(),
@@ -34,27 +29,21 @@ export class CosmosTimelineStore implements TimelineStore {
   readonly #entries: CosmosDocuments<TimelineEntry>;
 
   constructor(options: CosmosTimelineStoreOptions) {
-    this.#entries = new CosmosDocuments({
-      container: options.container,
-      schema: storedEntrySchema,
-      partitionKeyOf: (entry) => entry.applicationId,
-      ...(options.meter === undefined ? {} : { meter: options.meter }),
-      ...(options.scope === undefined ? {} : { scope: options.scope }),
-    });
+    this.#entries = new CosmosDocuments({ ...options, schema: storedEntrySchema, partitionKeyOf: (entry) => [entry.tenantId, entry.applicationId] });
   }
 
-  async get(applicationId: string, seq: number): Promise<TimelineEntry | undefined> {
-    return (await this.#entries.read(timelineEntryId(applicationId, seq), applicationId))?.document;
+  async get(tenantId: string, applicationId: string, seq: number): Promise<TimelineEntry | undefined> {
+    return (await this.#entries.read(timelineEntryId(tenantId, applicationId, seq), [tenantId, applicationId]))?.document;
   }
 
   async appendIfAbsent(entry: TimelineEntry): Promise<{ created: boolean; entry: TimelineEntry }> {
     if ((await this.#entries.create(entry)) !== 'exists') return { created: true, entry };
-    const stored = await this.get(entry.applicationId, entry.seq);
+    const stored = await this.get(entry.tenantId, entry.applicationId, entry.seq);
     if (!stored) throw new Error(`Timeline entry ${entry.id} was reported as existing but cannot be read.`);
     return { created: false, entry: stored };
   }
 
-  async page(applicationId: string, query: TimelinePageQuery): Promise<TimelinePage> {
+  async page(tenantId: string, applicationId: string, query: TimelinePageQuery): Promise<TimelinePage> {
     const conditions = ['c.applicationId = @applicationId', 'c.seq > @afterSeq'];
     const parameters: { name: string; value: string | number | string[] }[] = [
       { name: '@applicationId', value: applicationId },
@@ -67,15 +56,15 @@ export class CosmosTimelineStore implements TimelineStore {
     }
     const found = await this.#entries.queryAll(
       { query: `SELECT TOP @take * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.seq ASC`, parameters },
-      { partitionKey: applicationId },
+      { partitionKey: [tenantId, applicationId] },
     );
     return { items: found.slice(0, query.limit).map((stored) => stored.document), hasMore: found.length > query.limit };
   }
 
-  async *all(applicationId: string): AsyncIterable<TimelineEntry> {
+  async *all(tenantId: string, applicationId: string): AsyncIterable<TimelineEntry> {
     const entries = this.#entries.queryEach(
       { query: 'SELECT * FROM c WHERE c.applicationId = @applicationId ORDER BY c.seq ASC', parameters: [{ name: '@applicationId', value: applicationId }] },
-      { partitionKey: applicationId, maxItemCount: 200 },
+      { partitionKey: [tenantId, applicationId], maxItemCount: 200 },
     );
     for await (const stored of entries) yield stored.document;
   }

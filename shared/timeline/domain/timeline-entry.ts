@@ -1,5 +1,6 @@
 import type { OutboxEvent } from '../../stages/domain/application.schema.ts';
-import { eventHash, GENESIS_HASH } from '../../stages/domain/event-chain.ts';
+import { eventIdOf } from '../../stages/domain/application.ts';
+import { eventHash } from '../../stages/domain/event-chain.ts';
 
 export { GENESIS_HASH } from '../../stages/domain/event-chain.ts';
 
@@ -9,7 +10,7 @@ export type TimelineEvent = Omit<OutboxEvent, 'chain'>;
 /**
  * One immutable timeline entry: exactly one stage event at its place in the application's hash
  * chain, as the aggregate fixed it when the event was committed.
- * - `id` = the event id (`${applicationId}:${seq}`), so appending the same event twice is a no-op;
+ * - `id` = the event id (`${tenantId}:${applicationId}:${seq}`), so appending the same event twice is a no-op;
  * - `seq` = the event's own sequence number (handed out in commit order, without gaps);
  * - `prevHash`, `hash` = the event's chain link: `hash` = SHA-256 over the canonical JSON of
  *   `{ id, applicationId, seq, prevHash, event }` (`recordedAt` is not part of it);
@@ -17,6 +18,7 @@ export type TimelineEvent = Omit<OutboxEvent, 'chain'>;
  */
 export interface TimelineEntry {
   readonly id: string;
+  readonly tenantId: string;
   readonly applicationId: string;
   readonly seq: number;
   readonly prevHash: string;
@@ -32,35 +34,25 @@ export function hashOf(entry: Pick<TimelineEntry, 'event' | 'prevHash'>): string
   return eventHash(entry.event, entry.prevHash);
 }
 
-/**
- * The entry for a committed event. Events carry their chain link since the aggregate keeps the
- * chain; an event committed before that (no `chain`) is linked to `previous` here instead.
- */
-export function entryOf(event: OutboxEvent, recordedAt: string, previous?: TimelineEntry): TimelineEntry {
+/** The entry for a committed event: its chain link (hash and signature) was fixed when it was committed. */
+export function entryOf(event: OutboxEvent, recordedAt: string): TimelineEntry {
   const { chain, ...body } = event;
-  const link = chain ?? legacyLink(body, previous);
+  if (chain === undefined) throw new Error(`Event ${event.id} carries no chain link; it was not committed by the mutation path.`);
   return {
     id: event.id,
+    tenantId: event.tenantId,
     applicationId: event.applicationId,
     seq: event.seq,
-    prevHash: link.prevHash,
-    hash: link.hash,
-    ...(chain?.kid === undefined ? {} : { kid: chain.kid }),
-    ...(chain?.mac === undefined ? {} : { mac: chain.mac }),
+    prevHash: chain.prevHash,
+    hash: chain.hash,
+    ...(chain.kid === undefined ? {} : { kid: chain.kid }),
+    ...(chain.mac === undefined ? {} : { mac: chain.mac }),
     event: body,
     recordedAt,
   };
 }
 
-function legacyLink(event: TimelineEvent, previous: TimelineEntry | undefined): { prevHash: string; hash: string } {
-  if ((previous?.seq ?? 0) !== event.seq - 1) {
-    throw new Error(`Timeline entry ${event.id} must chain to seq ${event.seq - 1}, not ${previous?.seq ?? 'the genesis'}.`);
-  }
-  const prevHash = previous?.hash ?? GENESIS_HASH;
-  return { prevHash, hash: eventHash(event, prevHash) };
-}
-
 /** The deterministic id of an application's entry `seq` (the id of the event with that seq). */
-export function timelineEntryId(applicationId: string, seq: number): string {
-  return `${applicationId}:${seq}`;
+export function timelineEntryId(tenantId: string, applicationId: string, seq: number): string {
+  return eventIdOf(tenantId, applicationId, seq);
 }

@@ -12,6 +12,8 @@ export interface ChainVerification {
    * signature holds and the chain ends at the head's seq with the head's hash.
    */
   readonly anchored: boolean;
+  /** Committed events (still in the outbox) whose entries are not on the timeline yet; absent when 0. */
+  readonly unpublished?: number;
 }
 
 export interface ChainWalk {
@@ -28,6 +30,7 @@ export interface ChainWalk {
  * reports the missing seq. Every entry is counted, also past the first break.
  */
 export async function walkChain(
+  tenantId: string,
   applicationId: string,
   entries: Iterable<TimelineEntry> | AsyncIterable<TimelineEntry>,
   signer: ChainSigner,
@@ -37,16 +40,16 @@ export async function walkChain(
   let firstBrokenSeq: number | undefined;
   for await (const entry of entries) {
     count += 1;
-    if (firstBrokenSeq === undefined && !entryHolds(applicationId, entry, count, previousHash, signer)) firstBrokenSeq = count;
+    if (firstBrokenSeq === undefined && !entryHolds(tenantId, applicationId, entry, count, previousHash, signer)) firstBrokenSeq = count;
     previousHash = typeof entry.hash === 'string' ? entry.hash : '';
   }
   return { entries: count, lastHash: count === 0 ? '' : previousHash, ...(firstBrokenSeq === undefined ? {} : { firstBrokenSeq }) };
 }
 
-function entryHolds(applicationId: string, entry: TimelineEntry, seq: number, previousHash: string, signer: ChainSigner): boolean {
-  if (entry.seq !== seq || entry.applicationId !== applicationId || entry.id !== timelineEntryId(applicationId, seq)) return false;
+function entryHolds(tenantId: string, applicationId: string, entry: TimelineEntry, seq: number, previousHash: string, signer: ChainSigner): boolean {
+  if (entry.seq !== seq || entry.applicationId !== applicationId || entry.tenantId !== tenantId || entry.id !== timelineEntryId(tenantId, applicationId, seq)) return false;
   if (typeof entry.event !== 'object' || entry.event === null) return false;
-  if (entry.event.id !== entry.id || entry.event.seq !== seq || entry.event.applicationId !== applicationId) return false;
+  if (entry.event.id !== entry.id || entry.event.seq !== seq || entry.event.applicationId !== applicationId || entry.event.tenantId !== tenantId) return false;
   if (entry.prevHash !== previousHash) return false;
   try {
     if (hashOf(entry) !== entry.hash) return false;

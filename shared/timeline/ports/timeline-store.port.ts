@@ -20,14 +20,14 @@ export interface TimelinePage {
  */
 export interface TimelineStore {
   /** One application's entry `seq`; undefined when absent. */
-  get(applicationId: string, seq: number): Promise<TimelineEntry | undefined>;
+  get(tenantId: string, applicationId: string, seq: number): Promise<TimelineEntry | undefined>;
   /**
    * Creates the entry unless one with its id exists. `created: false` hands back the stored
    * entry (a duplicate append, or a racing publisher that got there first).
    */
   appendIfAbsent(entry: TimelineEntry): Promise<{ readonly created: boolean; readonly entry: TimelineEntry }>;
   /** One page in seq order. */
-  page(applicationId: string, query: TimelinePageQuery): Promise<TimelinePage>;
+  page(tenantId: string, applicationId: string, query: TimelinePageQuery): Promise<TimelinePage>;
   /** Every entry of one application, in seq order, as stored. */
-  all(applicationId: string): AsyncIterable<TimelineEntry>;
+  all(tenantId: string, applicationId: string): AsyncIterable<TimelineEntry>;
 }

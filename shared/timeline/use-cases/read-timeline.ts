@@ -35,7 +35,7 @@ export async function readTimeline(deps: TimelineReadDeps, access: Access, appli
   const limit = request.limit ?? TIMELINE_PAGE_DEFAULT;
   const position = request.continuationToken === undefined ? { after: 0, shown: 0 } : decodeToken(request.continuationToken);
   const audience = await timelineAudience(deps.applications, access, applicationId);
-  const page = await deps.timeline.page(applicationId, {
+  const page = await deps.timeline.page(access.tenantId, applicationId, {
     afterSeq: position.after,
     limit,
     ...(audience.kind === 'candidate' ? { candidateStageIds: audience.visibleStageIds } : {}),

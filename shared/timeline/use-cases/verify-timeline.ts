@@ -28,7 +28,7 @@ export async function verifyTimeline(deps: TimelineVerifyDeps, access: Access, a
 
 /** The check itself, without access control (the kill test and operators' tooling use it). */
 export async function verifyApplicationTimeline(deps: Pick<TimelineVerifyDeps, 'timeline' | 'signer'>, application: ApplicationDocument): Promise<ChainVerification> {
-  const walk = await walkChain(application.id, deps.timeline.all(application.id), deps.signer);
+  const walk = await walkChain(application.tenantId, application.id, deps.timeline.all(application.tenantId, application.id), deps.signer);
   const broken = (seq: number): ChainVerification => ({ valid: false, anchored: false, entries: walk.entries, firstBrokenSeq: seq });
   if (walk.firstBrokenSeq !== undefined) return broken(walk.firstBrokenSeq);
   if (walk.entries < publishedCount(application)) return broken(walk.entries + 1);
@@ -49,10 +49,13 @@ export async function verifyApplicationTimeline(deps: Pick<TimelineVerifyDeps, '
     hash = link!.hash;
   }
 
+  // Committed events not on the timeline yet: normally a publish in flight (seconds). An entry
+  // removed while its event is still in the outbox looks the same until the outbox drops it.
+  const unpublished = pending.length === 0 ? {} : { unpublished: pending.length };
   const head = application.chainHead;
-  if (head === undefined) return { valid: true, anchored: false, entries: walk.entries };
+  if (head === undefined) return { valid: true, anchored: false, entries: walk.entries, ...unpublished };
   const anchored = head.seq === application.eventSeq && head.hash === hash && deps.signer.verify(application.id, head.seq, head.hash, head);
-  return anchored ? { valid: true, anchored: true, entries: walk.entries } : broken(Math.max(1, Math.min(head.seq, application.eventSeq)));
+  return anchored ? { valid: true, anchored: true, entries: walk.entries, ...unpublished } : broken(Math.max(1, Math.min(head.seq, application.eventSeq)));
 }
 
 /** Events that must already be on the timeline: all up to the oldest one still in the outbox. */

@@ -3,7 +3,7 @@ import { LocalBrokerMessageBus } from '../../../local/broker/local-message-bus.a
 import type { BrokerMessage } from '../../../local/broker/broker-types.ts';
 import { createEventsModule, type EventsModule } from '../../../shared/events/events.module.ts';
 import { createTimelineModule, type TimelineModule } from '../../../shared/timeline/timeline.module.ts';
-import type { PublishOutboxDeps } from '../../../shared/events/use-cases/publish-outbox.ts';
+import type { SweepDeps } from '../../../shared/events/use-cases/sweep-stranded-outboxes.ts';
 import type { Clock } from '../../../shared/platform/clock.ts';
 import { queues, topics } from '../../../shared/platform/messaging-entities.ts';
 import { addStage, applyStageAction, newApplication } from '../../../shared/stages/domain/application.ts';
@@ -40,11 +40,12 @@ export interface EventFixture {
   readonly events: EventsModule;
   readonly timeline: TimelineModule;
   readonly clock: ReturnType<typeof testClock>;
-  deps(overrides?: Partial<PublishOutboxDeps>): PublishOutboxDeps;
+  /** What the publisher and the sweeper need, wired to this fixture (any part replaceable). */
+  deps(overrides?: Partial<SweepDeps>): SweepDeps;
   /** Stores a new application with an assignment stage (1 event), optionally submitted (2 events). */
   seed(applicationId: string, options?: { submitted?: boolean; tenantId?: string; visibleToCandidate?: boolean }): Promise<StoredApplication>;
   /** One more committed mutation on the stored document (a conditional replace, like the stage service). */
-  mutate(applicationId: string, change: (document: ApplicationDocument) => ApplicationDocument): Promise<StoredApplication>;
+  mutate(applicationId: string, change: (document: ApplicationDocument) => ApplicationDocument, tenantId?: string): Promise<StoredApplication>;
   /** Every message on a path, without locking it. */
   peekAll(path: string): Promise<BrokerMessage[]>;
   stop(): Promise<void>;
@@ -69,7 +70,7 @@ export async function startEventFixture(): Promise<EventFixture> {
     events,
     timeline,
     clock,
-    deps: (overrides = {}) => ({ applications, bus, timeline: events.timeline, clock, ...overrides }),
+    deps: (overrides = {}) => ({ applications, bus, timeline: events.timeline, stranded: events.stranded, clock, ...overrides }),
     async seed(applicationId, options = {}) {
       const now = clock.now();
       let document = newApplication(
@@ -80,8 +81,8 @@ export async function startEventFixture(): Promise<EventFixture> {
       if (options.submitted) document = applyStageAction(document, `${applicationId}-st-1`, 'submit', candidate, now, submission).application;
       return applications.create(signChain(document, 0, testChainSigner));
     },
-    async mutate(applicationId, change) {
-      const stored = await applications.get(applicationId);
+    async mutate(applicationId, change, tenantId = 'acme') {
+      const stored = await applications.get(tenantId, applicationId);
       if (!stored) throw new Error(`no application ${applicationId}`);
       const result = await applications.replace(signChain(change(stored.document), stored.document.eventSeq, testChainSigner), stored.etag);
       if (result === 'conflict') throw new Error('unexpected conflict in the test');

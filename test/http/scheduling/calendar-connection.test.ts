@@ -14,7 +14,7 @@ describe('calendar connections', () => {
   });
   afterAll(() => api.stop());
 
-  const connection = (recruiterId: string) => api.stored('calendarConnections', `acme:${encodeURIComponent(recruiterId)}`, recruiterId);
+  const connection = (recruiterId: string) => api.stored('calendarConnections', `acme:${encodeURIComponent(recruiterId)}`, ['acme', recruiterId]);
 
   it('connects through the authorisation-code flow with PKCE, stores the tokens encrypted and starts a push channel', async () => {
     const rec = await api.as('recruiter', 'acme', 'rec-a');
@@ -108,7 +108,7 @@ describe('calendar connections', () => {
     const cand = await api.as('candidate', 'acme', 'c-1@example.com');
     const refused = await api.call(`/applications/${app.id}/stages/${stage.id}/schedule`, { token: cand, json: { slotId: slots[0] } });
     expect(refused).toMatchObject({ status: 409, body: { code: 'CALENDAR.NOT_CONNECTED', details: { connect: 'POST /api/calendar/connect' } } });
-    expect(await api.stored('slots', slots[0]!, 'rec-c')).toMatchObject({ state: 'free' });
+    expect(await api.stored('slots', slots[0]!, ['acme', 'rec-c'])).toMatchObject({ state: 'free' });
   });
 
   it('marks a connection invalid on invalid_grant, tells the recruiter once, shows it in health, and answers 409 with reconnect', async () => {
@@ -128,7 +128,7 @@ describe('calendar connections', () => {
     const refused = await api.call(`/applications/${app.id}/stages/${stage.id}/schedule`, { token: cand, json: { slotId: slots[0] } });
     expect(refused).toMatchObject({ status: 409, body: { code: 'CALENDAR.CONNECTION_INVALID', details: { recruiterId: 'rec-d', reconnect: 'POST /api/calendar/connect' } } });
     expect(await api.raw(app.id)).toEqual(before);
-    expect(await api.stored('slots', slots[0]!, 'rec-d')).toMatchObject({ state: 'free' });
+    expect(await api.stored('slots', slots[0]!, ['acme', 'rec-d'])).toMatchObject({ state: 'free' });
     expect(await connection('rec-d')).toMatchObject({ state: 'invalid', invalid: { reason: expect.stringContaining('invalid_grant'), noticeSentAt: expect.any(String) } });
     expect((await api.fake.requests('oauth.token')).at(-1)).toMatchObject({ status: 400 });
 

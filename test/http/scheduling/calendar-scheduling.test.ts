@@ -43,7 +43,7 @@ describe('scheduling a live interview', () => {
     return { appId: app.id as string, stageId: stage.id as string, slots, candidateId, cand: await api.as('candidate', 'acme', candidateId), rec };
   }
 
-  const slotDoc = (slotId: string) => api.stored('slots', slotId, REC);
+  const slotDoc = (slotId: string) => api.stored('slots', slotId, ['acme', REC]);
   const stageOf = async (appId: string, stageId: string) => (await api.raw(appId))!['stages'].find((s: { id: string }) => s.id === stageId);
   const liveEventsFor = async (appId: string) => (await api.fake.liveEvents(CAL)).filter((event) => event.extendedProperties?.private?.['stagelineApplicationId'] === appId);
 
@@ -58,7 +58,7 @@ describe('scheduling a live interview', () => {
     // Candidates never see the calendar event id.
     expect(JSON.stringify(answer.body)).not.toContain(calendarEventIdFor(body.call.id));
 
-    const call = await api.stored('scheduledCalls', body.call.id, appId);
+    const call = await api.stored('scheduledCalls', body.call.id, ['acme', appId]);
     expect(call).toMatchObject({
       tenantId: 'acme', applicationId: appId, stageId, recruiterId: REC, slotId: slots[0], status: 'scheduled', calendarId: CAL,
       calendarEventId: calendarEventIdFor(body.call.id), meetLink: body.call.meetLink,
@@ -142,7 +142,7 @@ describe('scheduling a live interview', () => {
     expect(retried.status).toBe(200);
     const { call } = scheduleResponseSchema.parse(retried.body);
     expect(await liveEventsFor(appId)).toEqual([expect.objectContaining({ id: calendarEventIdFor(call.id), status: 'confirmed' })]);
-    expect(await api.stored('scheduledCalls', call.id, appId)).toMatchObject({ status: 'scheduled' });
+    expect(await api.stored('scheduledCalls', call.id, ['acme', appId])).toMatchObject({ status: 'scheduled' });
     expect(await slotDoc(slots[0]!)).toMatchObject({ state: 'booked' });
     // A replay of the same key answers the stored success.
     const replay = await api.call(action.href.replace(/^\/api/, ''), { token: cand, json: action.body, headers: { 'idempotency-key': key } });
@@ -185,7 +185,7 @@ describe('scheduling a live interview', () => {
     const report = await api.at(new Date(Date.now() + 3 * 60_000).toISOString()).sweep();
     expect(report.undone).toBeGreaterThanOrEqual(1);
     expect(await liveEventsFor(appId)).toEqual([]);
-    expect(await api.stored('scheduledCalls', String(call['id']), appId)).toMatchObject({ status: 'abandoned' });
+    expect(await api.stored('scheduledCalls', String(call['id']), ['acme', appId])).toMatchObject({ status: 'abandoned' });
   });
 
   it('treats a 409 duplicate on insert as created: the event is fetched, checked and used (answer lost the first time)', async () => {
@@ -197,7 +197,7 @@ describe('scheduling a live interview', () => {
     expect(inserts).toEqual(['dropped', 409]);
     expect((await api.fake.requests('events.get')).at(-1)).toMatchObject({ status: 200 });
     expect(await liveEventsFor(appId)).toEqual([expect.objectContaining({ id: calendarEventIdFor(answer.body.call.id) })]);
-    expect(await api.stored('scheduledCalls', answer.body.call.id, appId)).toMatchObject({ status: 'scheduled', meetLink: expect.any(String) });
+    expect(await api.stored('scheduledCalls', answer.body.call.id, ['acme', appId])).toMatchObject({ status: 'scheduled', meetLink: expect.any(String) });
   });
 
   it('adopts the event on a later retry when every answer was lost (never two events for one call)', async () => {
@@ -237,7 +237,7 @@ describe('scheduling a live interview', () => {
     expect(retried.status).toBe(200);
     // The same event, restored: still one event for the call.
     expect(await liveEventsFor(appId)).toEqual([expect.objectContaining({ id: events[0]!.id, status: 'confirmed' })]);
-    expect(await api.stored('scheduledCalls', retried.body.call.id, appId)).toMatchObject({ status: 'scheduled' });
+    expect(await api.stored('scheduledCalls', retried.body.call.id, ['acme', appId])).toMatchObject({ status: 'scheduled' });
   });
 
   it('creates a recruiter stage already booked, and creates no stage when the calendar fails (rollback with a retry action)', async () => {

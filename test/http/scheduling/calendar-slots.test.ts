@@ -47,7 +47,7 @@ describe('recruiter slots: wall-clock times in IANA zones, across daylight-savin
     expect(answer.status).toBe(201);
     const [slot] = publishSlotsResponseSchema.parse(answer.body).slots;
     expect(slot).toMatchObject({ start: `${londonSpring}T01:30:00.000Z`, end: `${londonSpring}T02:30:00.000Z`, localStart: `${londonSpring}T02:30:00+01:00`, timeZone: 'Europe/London', state: 'free' });
-    expect(await api.stored('slots', slot!.id, 'rec-z')).toMatchObject({ tenantId: 'acme', recruiterId: 'rec-z', start: slot!.start, end: slot!.end, timeZone: 'Europe/London', state: 'free' });
+    expect(await api.stored('slots', slot!.id, ['acme', 'rec-z'])).toMatchObject({ tenantId: 'acme', recruiterId: 'rec-z', start: slot!.start, end: slot!.end, timeZone: 'Europe/London', state: 'free' });
     // 01:30 EST to 03:30 EDT is one hour of real time.
     const across = await publish([{ start: `${newYorkSpring}T01:30`, end: `${newYorkSpring}T03:30`, timeZone: 'America/New_York' }]);
     expect(across.status).toBe(201);
@@ -126,8 +126,8 @@ describe('recruiter slots: wall-clock times in IANA zones, across daylight-savin
     expect(await api.call(`/calendar/slots/${freeId}`, { token: otherTenant, method: 'DELETE' })).toMatchObject({ status: 404, body: { code: 'SLOT.NOT_FOUND' } });
     expect((await api.call(`/calendar/slots?from=${day}T00:00:00Z&to=${day}T23:59:59Z`, { token: otherTenant })).body.slots).toEqual([]);
     expect((await api.call(`/calendar/slots/${freeId}`, { token: rec, method: 'DELETE' })).status).toBe(204);
-    expect(await api.stored('slots', freeId, 'rec-z')).toBeUndefined();
-    expect(await api.stored('slots', bookedId, 'rec-z')).toMatchObject({ state: 'booked' });
+    expect(await api.stored('slots', freeId, ['acme', 'rec-z'])).toBeUndefined();
+    expect(await api.stored('slots', bookedId, ['acme', 'rec-z'])).toMatchObject({ state: 'booked' });
   });
 
   it('shows a candidate the open slots of their interview in their zone (30/45-minute offsets, both DST directions)', async () => {

@@ -46,10 +46,10 @@ describe('reschedule, status sync and sweeping', () => {
     return { appId: app.id as string, stageId: stage.id as string, slots, rec, cand, callId, eventId: calendarEventIdFor(callId) };
   }
 
-  const callOf = (b: { appId: string; callId: string }) => api.stored('scheduledCalls', b.callId, b.appId);
+  const callOf = (b: { appId: string; callId: string }) => api.stored('scheduledCalls', b.callId, ['acme', b.appId]);
   const stageOf = async (b: { appId: string; stageId: string }) => (await api.raw(b.appId))!['stages'].find((s: { id: string }) => s.id === b.stageId);
   const eventOf = async (eventId: string) => (await api.fake.events()).find((e) => e.id === eventId);
-  const slotOf = (slotId: string) => api.stored('slots', slotId, REC);
+  const slotOf = (slotId: string) => api.stored('slots', slotId, ['acme', REC]);
 
   it('moves the same event on an approved reschedule (patch, never delete and create), then frees the old slot', async () => {
     const b = await booked();
@@ -157,7 +157,7 @@ describe('reschedule, status sync and sweeping', () => {
     expect(first410).toBeGreaterThanOrEqual(0);
     expect(lists[first410]!.query).toContain('syncToken=');
     expect(lists.slice(first410 + 1).some((r) => r.status === 200 && !r.query.includes('syncToken='))).toBe(true);
-    const connection = await api.stored('calendarConnections', `acme:${REC}`, REC);
+    const connection = await api.stored('calendarConnections', `acme:${REC}`, ['acme', REC]);
     expect(connection).toMatchObject({ sync: { token: expect.any(String), lastFullSyncAt: expect.any(String) } });
 
     const end = (await callOf(b))!['end'] as string;
@@ -169,7 +169,7 @@ describe('reschedule, status sync and sweeping', () => {
 
   it('renews the push channel before it expires, overlapping the old one, and then stops the old one', async () => {
     await api.connect('acme', 'rec-r', 'rec-r@acme.example');
-    const channelsOf = async () => (await api.stored('calendarConnections', 'acme:rec-r', 'rec-r'))!['channels'] as Array<{ id: string; expiration: string }>;
+    const channelsOf = async () => (await api.stored('calendarConnections', 'acme:rec-r', ['acme', 'rec-r']))!['channels'] as Array<{ id: string; expiration: string }>;
     const before = await channelsOf();
     expect(before).toHaveLength(1);
     expect(Date.parse(before[0]!.expiration) - Date.now()).toBeLessThanOrEqual(3_600_000);
@@ -191,7 +191,7 @@ describe('reschedule, status sync and sweeping', () => {
 
   it('replaces a channel that pushes to an address that is no longer this app\'s (the host moved)', async () => {
     await api.connect('acme', 'rec-m', 'rec-m@acme.example');
-    const channelsOf = async () => (await api.stored('calendarConnections', 'acme:rec-m', 'rec-m'))!['channels'] as Array<{ id: string; address?: string }>;
+    const channelsOf = async () => (await api.stored('calendarConnections', 'acme:rec-m', ['acme', 'rec-m']))!['channels'] as Array<{ id: string; address?: string }>;
     const [old] = await channelsOf();
     expect(old!.address).toBe(`${api.baseUrl}/api/calendar/notifications`);
     const deps = api.host.services.scheduling.deps;
@@ -212,7 +212,7 @@ describe('reschedule, status sync and sweeping', () => {
     const callId = '0d9e2a61-5c1e-4b7a-9f8c-1a2b3c4d5e6f';
     const now = new Date().toISOString();
     await holdSlotFor(deps, { tenantId: 'acme', recruiterId: REC, slotId: slots[0]!, callId, purpose: 'schedule', applicationId: 'crashed-app', stageId: 'crashed-stage', heldBy: { role: 'candidate', id: 'c' } });
-    const slot = (await api.stored('slots', slots[0]!, REC))!;
+    const slot = (await api.stored('slots', slots[0]!, ['acme', REC]))!;
     await deps.calls.create({
       id: callId, kind: 'call', tenantId: 'acme', applicationId: 'crashed-app', stageId: 'crashed-stage', recruiterId: REC, slotId: slots[0]!, calendarId: CAL,
       calendarEventId: calendarEventIdFor(callId), attendees: [], start: slot['start'], end: slot['end'], timeZone: 'UTC', status: 'pending',
@@ -231,7 +231,7 @@ describe('reschedule, status sync and sweeping', () => {
     const report = await api.at(new Date(Date.now() + 3 * 60_000).toISOString()).sweep();
     expect(report).toMatchObject({ released: 1, undone: 1, failed: 0 });
     expect(await slotOf(slots[0]!)).toMatchObject({ state: 'free' });
-    expect(await api.stored('scheduledCalls', callId, 'crashed-app')).toMatchObject({ status: 'abandoned' });
+    expect(await api.stored('scheduledCalls', callId, ['acme', 'crashed-app'])).toMatchObject({ status: 'abandoned' });
     expect((await eventOf(calendarEventIdFor(callId)))!.status).toBe('cancelled');
 
     // A booking that committed but crashed before finishing: the sweeper finishes it; its event stays.

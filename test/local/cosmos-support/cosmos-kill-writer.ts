@@ -18,11 +18,11 @@ process.stdout.write('ready\n');
 for (let index = startIndex; index < startIndex + 100_000; index += 1) {
   const operation = writerOperation(index);
   if (operation.kind === 'delete') {
-    await container.item(operation.id, 'app-kill').delete();
+    await container.item(operation.id, ['t1', 'app-kill']).delete();
   } else {
-    const body = { id: operation.id, applicationId: 'app-kill', version: operation.version, padding: 'x'.repeat(500) };
+    const body = { id: operation.id, tenantId: 't1', applicationId: 'app-kill', version: operation.version, padding: 'x'.repeat(500) };
     if (operation.kind === 'create') await container.items.create(body);
-    else await container.item(operation.id, 'app-kill').replace(body);
+    else await container.item(operation.id, ['t1', 'app-kill']).replace(body);
   }
   process.stdout.write(`ack ${index}\n`);
 }

@@ -79,11 +79,11 @@ describe('post-transition callback registry', () => {
     expect(calls.throws).toBe(MAX_DELIVERIES);
     expect(calls.hangs).toBe(MAX_DELIVERIES);
     expect(calls.aborted).toBe(MAX_DELIVERIES);
-    expect(calls.counts).toEqual(['app-1:1']);
+    expect(calls.counts).toEqual(['acme:app-1:1']);
     const [dead] = await fx().broker.peek(DEAD_LETTERS, 10);
-    expect(dead).toMatchObject({ messageId: 'app-1:1', deadLetterReason: 'MaxDeliveryCountExceeded' });
+    expect(dead).toMatchObject({ messageId: 'acme:app-1:1', deadLetterReason: 'MaxDeliveryCountExceeded' });
 
-    const runs = await fx().events.callbackRuns.forEvent('app-1', 'app-1:1');
+    const runs = await fx().events.callbackRuns.forEvent('acme', 'app-1', 'acme:app-1:1');
     const byName = Object.fromEntries(runs.map((run) => [run.callback, run]));
     expect(Object.keys(byName).sort()).toEqual(['always-throws', 'counts', 'hangs', 'stage-sla-watcher']);
     expect(byName['counts']).toMatchObject({ status: 'succeeded', attempt: 1 });
@@ -99,7 +99,7 @@ describe('post-transition callback registry', () => {
     expect(await metrics().counter('stageline.callbacks.outcomes', { callback: 'only-offers' })).toBe(0);
 
     // The transition itself is untouched: the application still holds its stage as committed.
-    expect((await fx().applications.get('app-1'))!.document.stages[0]!.status).toBe('awaiting_candidate');
+    expect((await fx().applications.get('acme', 'app-1'))!.document.stages[0]!.status).toBe('awaiting_candidate');
   });
 
   it('a callback that fails once succeeds on redelivery and the message completes', async () => {
@@ -115,11 +115,11 @@ describe('post-transition callback registry', () => {
     const stored = await fx().seed('app-2');
     await publishOutbox(fx().deps(), stored.document);
     startPump(new CallbackRegistry().register(flaky));
-    await waitFor(async () => (await fx().events.callbackRuns.forEvent('app-2', 'app-2:1')).some((run) => run.status === 'succeeded'), 'the retry to succeed');
+    await waitFor(async () => (await fx().events.callbackRuns.forEvent('acme', 'app-2', 'acme:app-2:1')).some((run) => run.status === 'succeeded'), 'the retry to succeed');
     await waitFor(() => fx().broker.counts(PATH).locked === 0 && fx().broker.counts(PATH).active === 0, 'the message to complete');
     expect(attempts).toBe(2);
     expect(fx().broker.counts(PATH).deadLetter).toBe(0);
-    expect(await fx().events.callbackRuns.forEvent('app-2', 'app-2:1')).toEqual([expect.objectContaining({ callback: 'flaky', status: 'succeeded', attempt: 2 })]);
+    expect(await fx().events.callbackRuns.forEvent('acme', 'app-2', 'acme:app-2:1')).toEqual([expect.objectContaining({ callback: 'flaky', status: 'succeeded', attempt: 2 })]);
   });
 
   it('the stage-SLA watcher records how long the stage waited on the candidate and on the recruiter', async () => {
@@ -133,8 +133,8 @@ describe('post-transition callback registry', () => {
     const passed = await fx().mutate('app-3', (document) => applyStageAction(document, 'app-3-st-1', 'pass', recruiter, fx().clock.now()).application);
     await publishOutbox(fx().deps(), passed.document);
 
-    await waitFor(async () => (await fx().events.stageSla.get('app-3', 'app-3-st-1'))?.record.observations.length === 3, 'three observations');
-    const { record } = (await fx().events.stageSla.get('app-3', 'app-3-st-1'))!;
+    await waitFor(async () => (await fx().events.stageSla.get('acme', 'app-3', 'app-3-st-1'))?.record.observations.length === 3, 'three observations');
+    const { record } = (await fx().events.stageSla.get('acme', 'app-3', 'app-3-st-1'))!;
     expect(record.waitedMs).toEqual({ candidate: 2 * 3_600_000, recruiter: 30 * 60_000 });
     expect(record.waitingOn).toBeNull();
     expect(record.stageStatus).toBe('completed');

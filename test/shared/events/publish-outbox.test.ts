@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CloudEvent } from 'cloudevents';
 import { publishOutbox } from '../../../shared/events/use-cases/publish-outbox.ts';
 import { notificationMessageSchema } from '../../../shared/events/api/notification-message.schema.ts';
-import { applyStageAction } from '../../../shared/stages/domain/application.ts';
-import type { ApplicationRepository } from '../../../shared/stages/ports/application-repository.port.ts';
+import { addStageFeedback } from '../../../shared/stages/domain/application.ts';
+import { ApplicationMutator, OUTBOX_CHECK_AT } from '../../../shared/stages/use-cases/application-mutator.ts';
+import { SwitchableGate } from '../../support/stage-service-fixtures.ts';
 import { testChainSigner } from '../../support/test-chain-signer.ts';
 import { verifyApplicationTimeline } from '../../../shared/timeline/use-cases/verify-timeline.ts';
 import type { TimelineEntry } from '../../../shared/timeline/domain/timeline-entry.ts';
@@ -15,39 +16,27 @@ describe('publishOutbox against the embedded Cosmos DB server and the broker', (
 
   async function timelineOf(applicationId: string): Promise<TimelineEntry[]> {
     const entries: TimelineEntry[] = [];
-    for await (const entry of fx().timeline.store.all(applicationId)) entries.push(entry);
+    for await (const entry of fx().timeline.store.all('acme', applicationId)) entries.push(entry);
     return entries;
   }
 
-  /** The fixture's repository with `replace` swapped out; every other call goes through to it. */
-  function withReplace(replace: ApplicationRepository['replace']): ApplicationRepository {
-    const applications = fx().applications;
-    return {
-      ...applications,
-      get: (id) => applications.get(id),
-      withStrandedOutbox: (...args) => applications.withStrandedOutbox(...args),
-      create: (document) => applications.create(document),
-      replace,
-    };
-  }
-
-  it('sends each event to both topic subscriptions and the queue, appends it to the timeline, then trims the outbox', async () => {
+  it('sends each event to both topic subscriptions and the queue and appends it to the timeline, without writing the application', async () => {
     const stored = await fx().seed('app-1', { submitted: true });
-    expect(stored.document.outbox.map((event) => event.id)).toEqual(['app-1:1', 'app-1:2']);
+    expect(stored.document.outbox.map((event) => event.id)).toEqual(['acme:app-1:1', 'acme:app-1:2']);
 
     const outcome = await publishOutbox(fx().deps(), stored.document);
-    expect(outcome).toEqual({ published: 2, appendedToTimeline: 2, trimmed: 2 });
+    expect(outcome).toEqual({ published: 2, appendedToTimeline: 2 });
 
     for (const path of TOPIC_SUBSCRIPTIONS) {
       const messages = await fx().peekAll(path);
-      expect(messages.map((message) => message.messageId)).toEqual(['app-1:1', 'app-1:2']);
+      expect(messages.map((message) => message.messageId)).toEqual(['acme:app-1:1', 'acme:app-1:2']);
       const second = messages[1]!;
       expect(second.contentType).toBe('application/cloudevents+json; charset=utf-8');
       expect(second.applicationProperties).toEqual({ kind: 'stage.transitioned', stageType: 'assignment', stageStatus: 'awaiting_recruiter', tenantId: 'acme', action: 'submit' });
       const cloudEvent = new CloudEvent(second.body as Record<string, unknown>);
       expect(cloudEvent).toMatchObject({
         specversion: '1.0',
-        id: 'app-1:2',
+        id: 'acme:app-1:2',
         source: '/stageline/tenants/acme/applications',
         type: 'stageline.stage.transitioned',
         subject: 'app-1',
@@ -68,92 +57,109 @@ describe('publishOutbox against the embedded Cosmos DB server and the broker', (
     }
 
     const notifications = await fx().peekAll('notifications');
-    expect(notifications.map((message) => message.messageId)).toEqual(['app-1:1', 'app-1:2']);
+    expect(notifications.map((message) => message.messageId)).toEqual(['acme:app-1:1', 'acme:app-1:2']);
     const first = notificationMessageSchema.parse(notifications[0]!.body);
-    expect(first).toMatchObject({ type: 'STAGE_EVENT', eventId: 'app-1:1', kind: 'stage.created', stageStatus: 'awaiting_candidate', actor: recruiter, visibleToCandidate: true, actionableBy: 'candidate' });
+    expect(first).toMatchObject({ type: 'STAGE_EVENT', eventId: 'acme:app-1:1', kind: 'stage.created', stageStatus: 'awaiting_candidate', actor: recruiter, visibleToCandidate: true, actionableBy: 'candidate' });
 
     const entries = await timelineOf('app-1');
     expect(entries.map((entry) => [entry.id, entry.seq, entry.event.kind])).toEqual([
-      ['app-1:1', 1, 'stage.created'],
-      ['app-1:2', 2, 'stage.transitioned'],
+      ['acme:app-1:1', 1, 'stage.created'],
+      ['acme:app-1:2', 2, 'stage.transitioned'],
     ]);
     const { chain, ...committed } = stored.document.outbox[1]!;
     expect(entries[1]!.event).toEqual(committed);
     expect([entries[1]!.prevHash, entries[1]!.hash, entries[1]!.mac]).toEqual([chain!.prevHash, chain!.hash, chain!.mac]);
 
-    const after = await fx().applications.get('app-1');
-    expect(after!.document.outbox).toEqual([]);
+    // The publisher never writes the application: the timeline entry is what says an event left.
+    const after = await fx().applications.get('acme', 'app-1');
+    expect(after!.etag).toBe(stored.etag);
+    expect(after!.document.outbox).toHaveLength(2);
     expect(after!.document.eventSeq).toBe(2);
+    expect(await fx().timeline.published.isPublished('acme', 'app-1', 2)).toBe(true);
+    expect(await fx().timeline.published.isPublished('acme', 'app-1', 3)).toBe(false);
     expect(await verifyApplicationTimeline({ timeline: fx().timeline.store, signer: testChainSigner }, after!.document)).toEqual({ valid: true, anchored: true, entries: 2 });
   });
 
-  it('keeps events committed while it published, and trims after losing the replace race', async () => {
-    const stored = await fx().seed('app-2');
-    let raced = false;
-    const racing = withReplace(async (document, etag) => {
-      if (!raced) {
-        raced = true;
-        // The candidate submits between the publisher's read and its replace.
-        await fx().mutate('app-2', (current) => applyStageAction(current, 'app-2-st-1', 'submit', candidate, fx().clock.now(), submission).application);
-      }
-      return fx().applications.replace(document, etag);
-    });
+  it('the next mutation after the outbox fills drops the events that left, and keeps those that have not', async () => {
+    const stored = await fx().seed('app-2', { submitted: true });
+    const mutator = new ApplicationMutator({ repository: fx().applications, flags: new SwitchableGate(), clock: fx().clock, signer: testChainSigner, published: fx().timeline.published });
+    const access = { tenantId: 'acme', actor: recruiter };
+    const addFeedback = () =>
+      mutator.mutate(access, 'app-2', (document, now) => ({
+        application: addStageFeedback(document, 'app-2-st-1', { rating: 3, recommendation: 'yes', notes: `note ${document.eventSeq}` }, recruiter, now, `fb-${document.eventSeq}`).application,
+      }));
+    // Below the check threshold the outbox only grows, published or not (no read of the timeline).
+    await publishOutbox(fx().deps(), stored.document);
+    let current = stored.document;
+    while (current.outbox.length < OUTBOX_CHECK_AT) current = (await addFeedback()).application;
+    expect(current.outbox.map((event) => event.seq)).toEqual(Array.from({ length: OUTBOX_CHECK_AT }, (_, index) => index + 1));
 
-    const outcome = await publishOutbox(fx().deps({ applications: racing }), stored.document);
-    expect(raced).toBe(true);
-    expect(outcome).toEqual({ published: 1, appendedToTimeline: 1, trimmed: 1 });
-    const after = await fx().applications.get('app-2');
-    expect(after!.document.outbox.map((event) => event.id)).toEqual(['app-2:2']);
-    expect(after!.document.stages[0]!.status).toBe('awaiting_recruiter');
-    expect((await timelineOf('app-2')).map((entry) => entry.id)).toEqual(['app-2:1']);
+    // Not all of them left yet: the outbox keeps everything.
+    await addFeedback();
+    current = (await fx().applications.get('acme', 'app-2'))!.document;
+    expect(current.outbox).toHaveLength(OUTBOX_CHECK_AT + 1);
 
-    // The next run (the change feed delivers the newer version) publishes the rest, chained on.
-    await publishOutbox(fx().deps(), after!.document);
-    const entries = await timelineOf('app-2');
-    expect(entries.map((entry) => entry.id)).toEqual(['app-2:1', 'app-2:2']);
-    expect(entries[1]!.prevHash).toBe(entries[0]!.hash);
-    expect((await fx().applications.get('app-2'))!.document.outbox).toEqual([]);
+    // Once the newest has left, the next mutation carries only its own event.
+    await publishOutbox(fx().deps(), current);
+    const result = await addFeedback();
+    expect(result.application.outbox.map((event) => event.seq)).toEqual([OUTBOX_CHECK_AT + 2]);
+    const stored2 = (await fx().applications.get('acme', 'app-2'))!.document;
+    expect(stored2.outbox.map((event) => event.seq)).toEqual([OUTBOX_CHECK_AT + 2]);
+    // The chain goes on across the drop.
+    await publishOutbox(fx().deps(), stored2);
+    expect(await verifyApplicationTimeline({ timeline: fx().timeline.store, signer: testChainSigner }, stored2)).toEqual({ valid: true, anchored: true, entries: OUTBOX_CHECK_AT + 2 });
   });
 
-  it('after a crash between publishing and trimming, a second run delivers no duplicate message and appends no duplicate entry', async () => {
+  it('after a mutation sends only the new event: the outbox keeps what left, the timeline says so', async () => {
+    const stored = await fx().seed('app-6', { submitted: true });
+    expect(await publishOutbox(fx().deps(), stored.document)).toEqual({ published: 2, appendedToTimeline: 2 });
+    const next = await fx().mutate('app-6', (document) =>
+      addStageFeedback(document, 'app-6-st-1', { rating: 4, recommendation: 'yes', notes: 'ok' }, recruiter, fx().clock.now(), 'fb-6').application,
+    );
+    expect(next.document.outbox.map((event) => event.seq)).toEqual([1, 2, 3]);
+    const looked: number[] = [];
+    const timeline = { ...fx().events.timeline, isPublished: async (tenantId: string, applicationId: string, seq: number) => (looked.push(seq), fx().events.timeline.isPublished(tenantId, applicationId, seq)) };
+    expect(await publishOutbox(fx().deps({ timeline }), next.document)).toEqual({ published: 1, appendedToTimeline: 1 });
+    expect(looked).toEqual([2]);
+    expect((await fx().peekAll('notifications')).map((message) => message.messageId)).toEqual(['acme:app-6:1', 'acme:app-6:2', 'acme:app-6:3']);
+    expect((await timelineOf('app-6')).map((entry) => entry.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('after a crash between sending and the timeline, a second run delivers no duplicate message and appends each entry once', async () => {
     const stored = await fx().seed('app-3', { submitted: true });
-    const crashing = withReplace(async () => {
-      throw new Error('process killed before the trim');
-    });
-    await expect(publishOutbox(fx().deps({ applications: crashing }), stored.document)).rejects.toThrow('process killed before the trim');
-    expect((await fx().applications.get('app-3'))!.document.outbox).toHaveLength(2);
-    expect(await timelineOf('app-3')).toHaveLength(2);
+    const crashing = { ...fx().events.timeline, append: async () => Promise.reject(new Error('process killed before the timeline')) };
+    await expect(publishOutbox(fx().deps({ timeline: crashing }), stored.document)).rejects.toThrow('process killed before the timeline');
+    expect(await timelineOf('app-3')).toHaveLength(0);
+    expect(await fx().timeline.published.isPublished('acme', 'app-3', 2)).toBe(false);
 
     const second = await publishOutbox(fx().deps(), stored.document);
-    expect(second).toEqual({ published: 2, appendedToTimeline: 0, trimmed: 2 });
+    expect(second).toEqual({ published: 2, appendedToTimeline: 2 });
+    // Run again on the same version (a redelivered batch): what left is not sent again but the newest, absorbed as a duplicate.
+    expect(await publishOutbox(fx().deps(), stored.document)).toEqual({ published: 1, appendedToTimeline: 0 });
 
     for (const path of [...TOPIC_SUBSCRIPTIONS, 'notifications']) {
       const received = await fx().broker.receive(path, { maxMessages: 100 });
-      expect(received.map((message) => message.messageId)).toEqual(['app-3:1', 'app-3:2']);
+      expect(received.map((message) => message.messageId)).toEqual(['acme:app-3:1', 'acme:app-3:2']);
       expect(fx().broker.counts(path)).toMatchObject({ active: 0, scheduled: 0 });
     }
     const timelineDocuments = await allDocuments(fx().cosmos.container('timeline'));
-    expect([...timelineDocuments.keys()].sort()).toEqual(['app-3:1', 'app-3:2']);
-    expect((await fx().applications.get('app-3'))!.document.outbox).toEqual([]);
+    expect([...timelineDocuments.keys()].sort()).toEqual(['acme:app-3:1', 'acme:app-3:2']);
   });
 
   it('two publishers racing on the same outbox store one entry per event and one valid chain', async () => {
     const stored = await fx().seed('app-4', { submitted: true });
     const results = await Promise.all([publishOutbox(fx().deps(), stored.document), publishOutbox(fx().deps(), stored.document)]);
     expect(results.map((result) => result.appendedToTimeline).reduce((a, b) => a + b)).toBe(2);
-    expect(results.map((result) => result.trimmed).reduce((a, b) => a + b)).toBe(2);
-    const after = (await fx().applications.get('app-4'))!.document;
-    expect(after.outbox).toEqual([]);
+    const after = (await fx().applications.get('acme', 'app-4'))!.document;
     expect(await verifyApplicationTimeline({ timeline: fx().timeline.store, signer: testChainSigner }, after)).toEqual({ valid: true, anchored: true, entries: 2 });
-    expect((await fx().peekAll('notifications')).map((message) => message.messageId)).toEqual(['app-4:1', 'app-4:2']);
+    expect((await fx().peekAll('notifications')).map((message) => message.messageId)).toEqual(['acme:app-4:1', 'acme:app-4:2']);
   });
 
   it('does nothing for an empty outbox', async () => {
     const stored = await fx().seed('app-5');
-    await publishOutbox(fx().deps(), stored.document);
-    const trimmed = (await fx().applications.get('app-5'))!;
-    expect(await publishOutbox(fx().deps(), trimmed.document)).toEqual({ published: 0, appendedToTimeline: 0, trimmed: 0 });
-    expect((await fx().applications.get('app-5'))!.etag).toBe(trimmed.etag);
-    expect(await fx().peekAll('notifications')).toHaveLength(1);
+    expect(await publishOutbox(fx().deps(), { ...stored.document, outbox: [] })).toEqual({ published: 0, appendedToTimeline: 0 });
+    expect((await fx().applications.get('acme', 'app-5'))!.etag).toBe(stored.etag);
+    expect(await fx().peekAll('notifications')).toHaveLength(0);
+    expect(await timelineOf('app-5')).toHaveLength(0);
   });
 });

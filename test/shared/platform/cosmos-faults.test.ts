@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CosmosFaultOperation, CosmosFaultStatus } from '../../../local/cosmos/cosmos-faults.ts';
 import { CosmosCallbackRunStore } from '../../../shared/events/adapters/cosmos-callback-run-store.adapter.ts';
 import { CosmosStageSlaStore } from '../../../shared/events/adapters/cosmos-stage-sla-store.adapter.ts';
+import { CosmosStrandedOutboxes } from '../../../shared/events/adapters/cosmos-stranded-outboxes.adapter.ts';
+import { signChain } from '../../../shared/stages/use-cases/sign-chain.ts';
+import { testChainSigner } from '../../support/test-chain-signer.ts';
 import type { StageSlaRecord } from '../../../shared/events/domain/stage-sla.ts';
 import { CosmosRequestMeter } from '../../../shared/platform/cosmos/cosmos-request-meter.ts';
 import type { ContainerId } from '../../../shared/platform/cosmos-containers.ts';
@@ -19,14 +22,14 @@ import { useResource } from '../../support/use-resource.ts';
 const NOW = '2025-03-03T09:00:00.000Z';
 const recruiter = { role: 'recruiter', id: 'rec-1' } as const;
 const candidate = { role: 'candidate', id: 'cand-1' } as const;
-const WRITTEN: readonly ContainerId[] = ['applications', 'idempotency', 'timeline', 'stageSla', 'callbackRuns'];
+const WRITTEN: readonly ContainerId[] = ['applications', 'idempotency', 'timeline', 'stageSla', 'callbackRuns', 'strandedOutboxes'];
 
 /** An application with an assignment stage, submitted: two events in its outbox. */
 function application(id: string): ApplicationDocument {
   let document = newApplication({ id, tenantId: 'acme', jobId: 'job-1', candidateId: candidate.id, recruiterIds: [recruiter.id] }, NOW);
   document = addStage(document, { type: 'assignment', visibleToCandidate: true, data: { instructions: 'Build it' } }, recruiter, NOW, `${id}-st-1`).application;
   const submission = { submission: { documentId: 'doc-1', fileName: 'answer.pdf', contentType: 'application/pdf', size: 1200 } };
-  return applyStageAction(document, `${id}-st-1`, 'submit', candidate, NOW, submission).application;
+  return signChain(applyStageAction(document, `${id}-st-1`, 'submit', candidate, NOW, submission).application, 0, testChainSigner);
 }
 
 function slaRecord(stageId: string): StageSlaRecord {
@@ -51,6 +54,7 @@ async function startWorld() {
     timeline: new CosmosTimelineStore({ container: database.container('timeline'), meter }),
     stageSla: new CosmosStageSlaStore({ container: database.container('stageSla'), meter }),
     callbackRuns: new CosmosCallbackRunStore({ container: database.container('callbackRuns'), meter }),
+    stranded: new CosmosStrandedOutboxes({ container: database.container('strandedOutboxes'), meter }),
     async stop() {
       await cosmos.stop();
       temp.remove();
@@ -59,7 +63,8 @@ async function startWorld() {
   const stored = await world.applications.create(application('app-1'));
   await world.timeline.appendIfAbsent(entryOf(stored.document.outbox[0]!, NOW));
   await world.stageSla.save(slaRecord('app-1-st-1'), undefined);
-  await world.callbackRuns.record({ applicationId: 'app-1', eventId: 'app-1:1', callback: 'stage-sla-watcher', status: 'succeeded', attempt: 1, updatedAt: NOW });
+  await world.stranded.record('acme', 'app-1', 'bus unavailable', NOW);
+  await world.callbackRuns.record({ tenantId: 'acme', applicationId: 'app-1', eventId: 'acme:app-1:1', callback: 'stage-sla-watcher', status: 'succeeded', attempt: 1, updatedAt: NOW });
   return world;
 }
 
@@ -85,19 +90,30 @@ let keys = 0;
 const freshKey = (name: string) => idempotencyRecordKey('acme', 'rec-1', 'recruiter', `${name}-${(keys += 1)}`);
 
 const cases: readonly Case[] = [
-  { name: 'applications get', container: 'applications', operation: 'read', arrange: (w) => now(() => w.applications.get('app-1')) },
+  { name: 'applications get', container: 'applications', operation: 'read', arrange: (w) => now(() => w.applications.get('acme', 'app-1')) },
   { name: 'applications create', container: 'applications', operation: 'create', arrange: (w) => now(() => w.applications.create(application('app-2'))) },
   {
     name: 'applications replace',
     container: 'applications',
     operation: 'replace',
     arrange: async (w) => {
-      const stored = (await w.applications.get('app-1'))!;
+      const stored = (await w.applications.get('acme', 'app-1'))!;
       return () => w.applications.replace({ ...stored.document, updatedAt: '2025-03-04T09:00:00.000Z' }, stored.etag);
     },
   },
   { name: 'applications board', container: 'applications', operation: 'query', arrange: (w) => now(() => w.applications.board({ tenantId: 'acme', limit: 10 }, 'stages')) },
-  { name: 'applications withStrandedOutbox', container: 'applications', operation: 'query', arrange: (w) => now(() => w.applications.withStrandedOutbox('2100-01-01T00:00:00.000Z', 10)) },
+  { name: 'stranded outboxes record (create)', container: 'strandedOutboxes', operation: 'create', arrange: (w) => now(() => w.stranded.record('acme', 'app-2', 'bus unavailable', NOW)) },
+  { name: 'stranded outboxes record (read)', container: 'strandedOutboxes', operation: 'read', arrange: (w) => now(() => w.stranded.record('acme', 'app-1', 'bus unavailable', NOW)) },
+  { name: 'stranded outboxes list', container: 'strandedOutboxes', operation: 'query', arrange: (w) => now(() => w.stranded.list(10)) },
+  {
+    name: 'stranded outboxes clear',
+    container: 'strandedOutboxes',
+    operation: 'delete',
+    arrange: async (w) => {
+      const [entry] = await w.stranded.list(1);
+      return () => w.stranded.clear(entry!);
+    },
+  },
   { name: 'idempotency begin', container: 'idempotency', operation: 'create', arrange: (w) => now(() => w.idempotency.begin(freshKey('k-begin'), 'f', NOW)) },
   {
     name: 'idempotency complete',
@@ -121,38 +137,38 @@ const cases: readonly Case[] = [
       return () => w.idempotency.release(recordKey, begun.lease);
     },
   },
-  { name: 'timeline get', container: 'timeline', operation: 'read', arrange: (w) => now(() => w.timeline.get('app-1', 1)) },
+  { name: 'timeline get', container: 'timeline', operation: 'read', arrange: (w) => now(() => w.timeline.get('acme', 'app-1', 1)) },
   {
     name: 'timeline appendIfAbsent',
     container: 'timeline',
     operation: 'create',
     arrange: async (w) => {
-      const stored = (await w.applications.get('app-1'))!;
+      const stored = (await w.applications.get('acme', 'app-1'))!;
       return () => w.timeline.appendIfAbsent(entryOf(stored.document.outbox[1]!, NOW));
     },
   },
-  { name: 'timeline page', container: 'timeline', operation: 'query', arrange: (w) => now(() => w.timeline.page('app-1', { afterSeq: 0, limit: 10 })) },
-  { name: 'timeline all', container: 'timeline', operation: 'query', arrange: (w) => now(() => collect(w.timeline.all('app-1'))) },
-  { name: 'stage SLA get', container: 'stageSla', operation: 'read', arrange: (w) => now(() => w.stageSla.get('app-1', 'app-1-st-1')) },
+  { name: 'timeline page', container: 'timeline', operation: 'query', arrange: (w) => now(() => w.timeline.page('acme', 'app-1', { afterSeq: 0, limit: 10 })) },
+  { name: 'timeline all', container: 'timeline', operation: 'query', arrange: (w) => now(() => collect(w.timeline.all('acme', 'app-1'))) },
+  { name: 'stage SLA get', container: 'stageSla', operation: 'read', arrange: (w) => now(() => w.stageSla.get('acme', 'app-1', 'app-1-st-1')) },
   { name: 'stage SLA save (create)', container: 'stageSla', operation: 'create', arrange: (w) => now(() => w.stageSla.save(slaRecord('app-1-st-2'), undefined)) },
   {
     name: 'stage SLA save (replace)',
     container: 'stageSla',
     operation: 'replace',
     arrange: async (w) => {
-      const stored = (await w.stageSla.get('app-1', 'app-1-st-1'))!;
+      const stored = (await w.stageSla.get('acme', 'app-1', 'app-1-st-1'))!;
       return () => w.stageSla.save({ ...stored.record, updatedAt: '2025-03-04T09:00:00.000Z' }, stored.etag);
     },
   },
-  { name: 'stage SLA forApplication', container: 'stageSla', operation: 'query', arrange: (w) => now(() => w.stageSla.forApplication('app-1')) },
-  { name: 'callback runs succeeded', container: 'callbackRuns', operation: 'read', arrange: (w) => now(() => w.callbackRuns.succeeded('app-1', 'app-1:1', ['stage-sla-watcher', 'other'])) },
+  { name: 'stage SLA forApplication', container: 'stageSla', operation: 'query', arrange: (w) => now(() => w.stageSla.forApplication('acme', 'app-1')) },
+  { name: 'callback runs succeeded', container: 'callbackRuns', operation: 'read', arrange: (w) => now(() => w.callbackRuns.succeeded('acme', 'app-1', 'acme:app-1:1', ['stage-sla-watcher', 'other'])) },
   {
     name: 'callback runs record',
     container: 'callbackRuns',
     operation: 'upsert',
-    arrange: (w) => now(() => w.callbackRuns.record({ applicationId: 'app-1', eventId: 'app-1:2', callback: 'stage-sla-watcher', status: 'failing', attempt: 1, updatedAt: NOW })),
+    arrange: (w) => now(() => w.callbackRuns.record({ tenantId: 'acme', applicationId: 'app-1', eventId: 'acme:app-1:2', callback: 'stage-sla-watcher', status: 'failing', attempt: 1, updatedAt: NOW })),
   },
-  { name: 'callback runs forEvent', container: 'callbackRuns', operation: 'query', arrange: (w) => now(() => w.callbackRuns.forEvent('app-1', 'app-1:1')) },
+  { name: 'callback runs forEvent', container: 'callbackRuns', operation: 'query', arrange: (w) => now(() => w.callbackRuns.forEvent('acme', 'app-1', 'acme:app-1:1')) },
 ];
 
 /** Every stored item of the containers the adapters write, system properties included (a write changes `_etag`/`_ts`). */

@@ -54,8 +54,8 @@ describe('bounded aggregates', () => {
 
   it('serves the board past a document that does not fit the schema: skipped, counted and logged with its id', async () => {
     for (const id of ['board-ok-1', 'board-bad', 'board-ok-2']) await world.service.createApplication(recruiter('board-t'), { id, jobId: 'job-b', candidateId: 'cand-1' });
-    const { resource } = await world.applications.item('board-bad', 'board-bad').read();
-    await world.applications.item('board-bad', 'board-bad').replace({ ...resource, candidateId: ['not', 'a', 'string'] });
+    const { resource } = await world.applications.item('board-bad', ['board-t', 'board-bad']).read();
+    await world.applications.item('board-bad', ['board-t', 'board-bad']).replace({ ...resource, candidateId: ['not', 'a', 'string'] });
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const page = await world.service.listApplications(recruiter('board-t'), { limit: 50 });

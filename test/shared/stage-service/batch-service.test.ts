@@ -68,12 +68,12 @@ describe('runBatch', () => {
     let inFlight = 0;
     let peak = 0;
     class SlowReads extends CosmosApplicationRepository {
-      override async get(id: string): Promise<StoredApplication | undefined> {
+      override async get(tenantId: string, id: string): Promise<StoredApplication | undefined> {
         inFlight += 1;
         peak = Math.max(peak, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 5));
         try {
-          return await super.get(id);
+          return await super.get(tenantId, id);
         } finally {
           inFlight -= 1;
         }
@@ -82,7 +82,7 @@ describe('runBatch', () => {
     const ids = Array.from({ length: 12 }, (_, i) => `e-${i}`);
     for (const id of ids) await world.service.createApplication(recruiter(), { id, jobId: 'job-4', candidateId: 'cand-e' });
     const repository = new SlowReads({ database: world.cosmos.database });
-    const deps = { ...world.deps, applications: repository, mutator: new ApplicationMutator({ repository, flags: world.gate, clock: systemClock, signer: testChainSigner }) };
+    const deps = { ...world.deps, applications: repository, mutator: new ApplicationMutator({ repository, flags: world.gate, clock: systemClock, signer: testChainSigner, published: { isPublished: async () => false } }) };
     const result = await runBatch(deps, recruiter(), { operation: 'create_stage', applicationIds: ids, stage: { type: 'offer_accepted', data: {} } }, { concurrency: 3 });
     expect(result.succeeded).toBe(12);
     expect(peak).toBe(3);

@@ -28,7 +28,7 @@ describe('StageService mutations against the embedded Cosmos DB server', () => {
 
     const stored = await world.raw(id);
     expect(stored?.['stages']).toEqual([expect.objectContaining({ id: created.stage.id, createdBy: { role: 'admin', id: 'adm-1' } })]);
-    expect(stored?.['outbox']).toEqual([expect.objectContaining({ id: `${id}:1`, seq: 1, kind: 'stage.created', stageId: created.stage.id, tenantId: 'acme' })]);
+    expect(stored?.['outbox']).toEqual([expect.objectContaining({ id: `acme:${id}:1`, seq: 1, kind: 'stage.created', stageId: created.stage.id, tenantId: 'acme' })]);
     expect(stored?.['eventSeq']).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationDocument } from '../../../shared/stages/domain/application.ts';
 import {
-  addStage, addStageFeedback, applyStageAction, findStage, isClosed, newApplication, nextStageOrder, trimOutbox,
+  addStage, addStageFeedback, applyStageAction, findStage, isClosed, newApplication, nextStageOrder, dropPublished,
 } from '../../../shared/stages/domain/application.ts';
 import { applicationDocumentSchema } from '../../../shared/stages/domain/application.schema.ts';
 import { candidate, doc, recruiter, T0, T1, T2 } from './stage-fixtures.ts';
@@ -44,8 +44,8 @@ describe('addStage', () => {
     expect(app.eventSeq).toBe(2);
     expect(app.updatedAt).toBe(T1);
     expect(app.outbox).toEqual([
-      expect.objectContaining({ id: 'app-1:1', seq: 1, applicationId: 'app-1', tenantId: 'acme', kind: 'stage.created', stageId: 'st-1', stageType: 'live_interview', stageStatus: 'awaiting_candidate', actor: recruiter, timestamp: T1, visibleToCandidate: true, actionableBy: 'candidate' }),
-      expect.objectContaining({ id: 'app-1:2', seq: 2, kind: 'stage.created', stageId: 'st-2', visibleToCandidate: false }),
+      expect.objectContaining({ id: 'acme:app-1:1', seq: 1, applicationId: 'app-1', tenantId: 'acme', kind: 'stage.created', stageId: 'st-1', stageType: 'live_interview', stageStatus: 'awaiting_candidate', actor: recruiter, timestamp: T1, visibleToCandidate: true, actionableBy: 'candidate' }),
+      expect.objectContaining({ id: 'acme:app-1:2', seq: 2, kind: 'stage.created', stageId: 'st-2', visibleToCandidate: false }),
     ]);
     expect(applicationDocumentSchema.safeParse(app).success).toBe(true);
   });
@@ -54,7 +54,7 @@ describe('addStage', () => {
     const app = withInterviewAndAssignment();
     const result = addStage(app, { type: 'offer', data: { offerLetter: doc } }, recruiter, T2, 'st-3');
     expect(result.stage).toMatchObject({ id: 'st-3', order: 3 });
-    expect(result.events).toEqual([expect.objectContaining({ id: 'app-1:3', seq: 3, stageId: 'st-3' })]);
+    expect(result.events).toEqual([expect.objectContaining({ id: 'acme:app-1:3', seq: 3, stageId: 'st-3' })]);
   });
 
   it('orders after the highest existing order', () => {
@@ -99,7 +99,7 @@ describe('applyStageAction', () => {
     expect(result.application.stages[1]).toBe(app.stages[1]);
     expect(result.application.updatedAt).toBe(T2);
     expect(result.events).toEqual([
-      expect.objectContaining({ id: 'app-1:3', seq: 3, kind: 'stage.transitioned', action: 'schedule', previousStatus: 'awaiting_candidate', stageStatus: 'scheduled', actor: candidate }),
+      expect.objectContaining({ id: 'acme:app-1:3', seq: 3, kind: 'stage.transitioned', action: 'schedule', previousStatus: 'awaiting_candidate', stageStatus: 'scheduled', actor: candidate }),
     ]);
     expect(result.application.outbox.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(result.application.eventSeq).toBe(3);
@@ -149,7 +149,7 @@ describe('addStageFeedback', () => {
     const result = addStageFeedback(scheduled, 'st-1', { rating: 5, recommendation: 'strong_yes' }, { role: 'interviewer', id: 'int-1' }, T2, 'fb-1');
     expect(result.feedback).toMatchObject({ id: 'fb-1', rating: 5 });
     expect(result.application.stages[0]!.feedback).toEqual([result.feedback]);
-    expect(result.events).toEqual([expect.objectContaining({ id: 'app-1:4', seq: 4, kind: 'stage.feedback_submitted', feedbackId: 'fb-1', visibleToCandidate: false })]);
+    expect(result.events).toEqual([expect.objectContaining({ id: 'acme:app-1:4', seq: 4, kind: 'stage.feedback_submitted', feedbackId: 'fb-1', visibleToCandidate: false })]);
   });
 
   it('STAGE.NOT_FOUND for an unknown stage', () => {
@@ -157,12 +157,13 @@ describe('addStageFeedback', () => {
   });
 });
 
-describe('trimOutbox', () => {
-  it('drops published events and keeps the sequence going', () => {
+describe('dropPublished', () => {
+  it('drops the events up to a seq and keeps the sequence going', () => {
     const app = withInterviewAndAssignment();
-    const trimmed = trimOutbox(app, ['app-1:1']);
-    expect(trimmed.outbox.map((e) => e.id)).toEqual(['app-1:2']);
-    const next = addStage(trimOutbox(trimmed, ['app-1:2']), { type: 'offer', data: { offerLetter: doc } }, recruiter, T2, 'st-3');
-    expect(next.application.outbox.map((e) => [e.id, e.seq])).toEqual([['app-1:3', 3]]);
+    const dropped = dropPublished(app, 1);
+    expect(dropped.outbox.map((e) => e.id)).toEqual(['acme:app-1:2']);
+    expect(dropped.eventSeq).toBe(2);
+    const next = addStage(dropPublished(dropped, 2), { type: 'offer', data: { offerLetter: doc } }, recruiter, T2, 'st-3');
+    expect(next.application.outbox.map((e) => [e.id, e.seq])).toEqual([['acme:app-1:3', 3]]);
   });
 });

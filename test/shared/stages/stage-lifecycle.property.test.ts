@@ -104,9 +104,10 @@ describe('lifecycle properties', () => {
           }
         }
       }),
-      { numRuns: 500 },
+      { numRuns: 1500 },
     );
-    // The walk must actually explore: every non-initial status of every type is entered at least once.
+    // The walk must actually explore: every non-initial status of every type is entered at least once
+    // (1,500 walks: at 500 a rare status such as offer:declined was missed about once in a few hundred runs).
     const entered = new Set([...reached].map((key) => key.split(':').slice(0, 2).join(':')));
     for (const [type, statuses] of Object.entries(expectedStatuses)) {
       for (const status of statuses) if (status !== 'awaiting_candidate' && type !== 'disqualified') expect(entered).toContain(`${type}:${status}`);

@@ -9,7 +9,7 @@ const APP = 'app-1';
 
 function event(seq: number, overrides: Partial<OutboxEvent> = {}): OutboxEvent {
   return {
-    id: `${APP}:${seq}`,
+    id: `acme:${APP}:${seq}`,
     seq,
     applicationId: APP,
     tenantId: 'acme',
@@ -58,8 +58,8 @@ describe('timeline hash chain', () => {
     expect(entries[2]!.prevHash).toBe(entries[1]!.hash);
     expect(entries.every((entry) => typeof entry.mac === 'string' && entry.kid === 'test-sig')).toBe(true);
     expect(new Set(entries.map((entry) => entry.hash)).size).toBe(3);
-    expect(await walkChain(APP, entries, testChainSigner)).toEqual({ entries: 3, lastHash: entries[2]!.hash });
-    expect(await walkChain(APP, [], testChainSigner)).toEqual({ entries: 0, lastHash: '' });
+    expect(await walkChain('acme', APP, entries, testChainSigner)).toEqual({ entries: 3, lastHash: entries[2]!.hash });
+    expect(await walkChain('acme', APP, [], testChainSigner)).toEqual({ entries: 0, lastHash: '' });
   });
 
   it('keeps the chain out of recordedAt: the hash is fixed at commit time, before any publisher runs', () => {
@@ -67,45 +67,46 @@ describe('timeline hash chain', () => {
     expect(entryOf({ ...event(1), chain: { prevHash: entry!.prevHash, hash: entry!.hash } }, '2030-01-01T00:00:00.000Z').hash).toBe(entry!.hash);
   });
 
-  it('links an event committed before chains were kept to its stored predecessor, and to nothing else', () => {
-    const [first] = chain(1);
-    expect(entryOf(event(2), '2025-02-02T00:00:00.000Z', first).prevHash).toBe(first!.hash);
-    expect(() => entryOf(event(3), '2025-02-01T00:00:00.000Z', first)).toThrow(/seq 2/);
-    expect(() => entryOf(event(2), '2025-02-01T00:00:00.000Z')).toThrow(/seq 1/);
+  it('refuses an event that carries no chain link (only the mutation path commits events)', () => {
+    expect(() => entryOf(event(1), '2025-02-01T00:00:00.000Z')).toThrow(/carries no chain link/);
   });
 
   it('reports the seq of an entry whose event was changed', async () => {
     const entries = chain(4);
     const tampered = entries.map((entry) => (entry.seq === 2 ? { ...entry, event: { ...entry.event, stageStatus: 'completed' as const } } : entry));
-    expect(await walkChain(APP, tampered, testChainSigner)).toMatchObject({ entries: 4, firstBrokenSeq: 2 });
+    expect(await walkChain('acme', APP, tampered, testChainSigner)).toMatchObject({ entries: 4, firstBrokenSeq: 2 });
   });
 
   it('reports the first rewritten entry even when every later entry was re-hashed to match (the signatures do not follow)', async () => {
     const entries = chain(4);
     const rewritten = rehashedFrom(entries, (entry) => (entry.seq === 1 ? { ...entry, event: { ...entry.event, actor: { role: 'admin' as const, id: 'mallory' } } } : entry));
-    expect(await walkChain(APP, rewritten, testChainSigner)).toMatchObject({ entries: 4, firstBrokenSeq: 1 });
+    expect(await walkChain('acme', APP, rewritten, testChainSigner)).toMatchObject({ entries: 4, firstBrokenSeq: 1 });
     // Signed again, but with a key that is not the ring's: still broken.
     const forged = rewritten.map((entry) => ({ ...entry, ...foreignChainSigner.sign(APP, entry.seq, entry.hash) }));
-    expect(await walkChain(APP, forged, testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
+    expect(await walkChain('acme', APP, forged, testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
     // An unsigned entry does not verify either.
     const { mac: _mac, ...unsigned } = entries[2]!;
-    expect(await walkChain(APP, [entries[0]!, entries[1]!, unsigned, entries[3]!], testChainSigner)).toMatchObject({ firstBrokenSeq: 3 });
+    expect(await walkChain('acme', APP, [entries[0]!, entries[1]!, unsigned, entries[3]!], testChainSigner)).toMatchObject({ firstBrokenSeq: 3 });
   });
 
-  it('reports a missing entry, a reordered chain and an entry of another application', async () => {
+  it('reports a missing entry, a reordered chain and an entry of another application or tenant', async () => {
     const entries = chain(4);
-    expect(await walkChain(APP, [entries[0]!, entries[1]!, entries[3]!], testChainSigner)).toMatchObject({ firstBrokenSeq: 3 });
-    expect(await walkChain(APP, [entries[1]!, entries[0]!], testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
-    expect(await walkChain('app-2', entries, testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
+    expect(await walkChain('acme', APP, [entries[0]!, entries[1]!, entries[3]!], testChainSigner)).toMatchObject({ firstBrokenSeq: 3 });
+    expect(await walkChain('acme', APP, [entries[1]!, entries[0]!], testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
+    expect(await walkChain('acme', 'app-2', entries, testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
+    // The same application id in another tenant is another chain: these entries are not its.
+    expect(await walkChain('globex', APP, entries, testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
+    const moved = entries.map((entry) => ({ ...entry, tenantId: 'globex', id: `globex:${APP}:${entry.seq}` }));
+    expect(await walkChain('globex', APP, moved, testChainSigner)).toMatchObject({ firstBrokenSeq: 1 });
   });
 
   it('reports an entry with a changed hash, a moved signature or an extra field in its event', async () => {
     const entries = chain(3);
     const withHash = entries.map((entry) => (entry.seq === 3 ? { ...entry, hash: 'f'.repeat(64) } : entry));
-    expect(await walkChain(APP, withHash, testChainSigner)).toMatchObject({ firstBrokenSeq: 3 });
+    expect(await walkChain('acme', APP, withHash, testChainSigner)).toMatchObject({ firstBrokenSeq: 3 });
     const swapped = entries.map((entry) => (entry.seq === 2 ? { ...entry, mac: entries[0]!.mac } : entry));
-    expect(await walkChain(APP, swapped, testChainSigner)).toMatchObject({ firstBrokenSeq: 2 });
+    expect(await walkChain('acme', APP, swapped, testChainSigner)).toMatchObject({ firstBrokenSeq: 2 });
     const withField = entries.map((entry) => (entry.seq === 2 ? { ...entry, event: { ...entry.event, note: 'added later' } } : entry));
-    expect(await walkChain(APP, withField, testChainSigner)).toMatchObject({ firstBrokenSeq: 2 });
+    expect(await walkChain('acme', APP, withField, testChainSigner)).toMatchObject({ firstBrokenSeq: 2 });
   });
 });

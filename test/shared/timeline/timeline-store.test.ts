@@ -3,7 +3,7 @@ import { foreignChainSigner, testChainSigner } from '../../support/test-chain-si
 import { authorize, type Access } from '../../../shared/auth/domain/permissions.ts';
 import type { Principal } from '../../../shared/auth/domain/principal.ts';
 import { publishOutbox } from '../../../shared/events/use-cases/publish-outbox.ts';
-import { addStage, addStageFeedback, applyStageAction } from '../../../shared/stages/domain/application.ts';
+import { addStage, addStageFeedback, applyStageAction, dropPublished } from '../../../shared/stages/domain/application.ts';
 import { appendToTimeline } from '../../../shared/timeline/use-cases/append-to-timeline.ts';
 import { readTimeline } from '../../../shared/timeline/use-cases/read-timeline.ts';
 import { GENESIS_HASH, hashOf, type TimelineEntry } from '../../../shared/timeline/domain/timeline-entry.ts';
@@ -30,7 +30,7 @@ describe('timeline against the embedded Cosmos DB server', () => {
     await fx().mutate('app-1', (document) =>
       addStageFeedback(document, 'app-1-st-1', { rating: 4, recommendation: 'yes', notes: 'Solid work' }, { role: 'recruiter', id: 'rec-1' }, fx().clock.now(), 'fb-1').application,
     );
-    const stored = await fx().applications.get('app-1');
+    const stored = await fx().applications.get('acme', 'app-1');
     await publishOutbox(fx().deps(), stored!.document);
   }
 
@@ -84,13 +84,24 @@ describe('timeline against the embedded Cosmos DB server', () => {
     await publishedApplication();
     expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: true, anchored: true, entries: 4 });
     const container = fx().cosmos.container('timeline');
-    const { resource } = await container.item('app-1:3', 'app-1').read<Record<string, unknown> & { event: Record<string, unknown> }>();
-    await container.item('app-1:3', 'app-1').replace({ ...resource!, event: { ...resource!.event, visibleToCandidate: true } });
+    const { resource } = await container.item('acme:app-1:3', ['acme', 'app-1']).read<Record<string, unknown> & { event: Record<string, unknown> }>();
+    await container.item('acme:app-1:3', ['acme', 'app-1']).replace({ ...resource!, event: { ...resource!.event, visibleToCandidate: true } });
     expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: false, anchored: false, entries: 4, firstBrokenSeq: 3 });
 
-    await container.item('app-1:3', 'app-1').replace(resource!);
+    await container.item('acme:app-1:3', ['acme', 'app-1']).replace(resource!);
     expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: true, anchored: true, entries: 4 });
-    await container.item('app-1:4', 'app-1').delete();
+    // A missing entry in the middle breaks the chain at its seq.
+    const { resource: second } = await container.item('acme:app-1:2', ['acme', 'app-1']).read<TimelineEntry>();
+    await container.item('acme:app-1:2', ['acme', 'app-1']).delete();
+    expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: false, anchored: false, entries: 3, firstBrokenSeq: 2 });
+    await container.items.create(second!);
+
+    // The last entry gone while its event is still in the outbox reads as not yet published.
+    await container.item('acme:app-1:4', ['acme', 'app-1']).delete();
+    expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: true, anchored: true, entries: 3, unpublished: 1 });
+    // Once the outbox has dropped it (the events left), the same gap is a cut end.
+    const stored = (await fx().applications.get('acme', 'app-1'))!;
+    await fx().applications.replace(dropPublished(stored.document, 4), stored.etag);
     expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: false, anchored: false, entries: 3, firstBrokenSeq: 4 });
   });
 
@@ -104,19 +115,19 @@ describe('timeline against the embedded Cosmos DB server', () => {
     const again = await appendToTimeline(fx().timeline.store, events.slice(1), '2025-03-03T11:00:00.000Z');
     expect(again).toEqual({ appended: 0, alreadyPresent: 2 });
     const entries: TimelineEntry[] = [];
-    for await (const entry of fx().timeline.store.all('app-2')) entries.push(entry);
-    expect(entries.map((entry) => entry.id)).toEqual(['app-2:1', 'app-2:2', 'app-2:3']);
+    for await (const entry of fx().timeline.store.all('acme', 'app-2')) entries.push(entry);
+    expect(entries.map((entry) => entry.id)).toEqual(['acme:app-2:1', 'acme:app-2:2', 'acme:app-2:3']);
     expect(entries[2]!.prevHash).toBe(entries[1]!.hash);
     expect(entries[1]!.prevHash).toBe(entries[0]!.hash);
   });
 
-  it('appends a committed event without reading its predecessor; an event from before chains were kept needs it', async () => {
+  it('appends a committed event without reading its predecessor, and refuses an event without a chain link', async () => {
     const stored = await fx().seed('app-3', { submitted: true });
     const unlinked = stored.document.outbox.slice(1).map(({ chain: _chain, ...event }) => event);
-    await expect(appendToTimeline(fx().timeline.store, unlinked, fx().clock.now())).rejects.toThrow(/no entry 1/);
-    expect(await fx().timeline.store.get('app-3', 2)).toBeUndefined();
+    await expect(appendToTimeline(fx().timeline.store, unlinked, fx().clock.now())).rejects.toThrow(/carries no chain link/);
+    expect(await fx().timeline.store.get('acme', 'app-3', 2)).toBeUndefined();
     expect(await appendToTimeline(fx().timeline.store, stored.document.outbox.slice(1), fx().clock.now())).toEqual({ appended: 1, alreadyPresent: 0 });
-    expect((await fx().timeline.store.get('app-3', 2))?.prevHash).toBe(stored.document.outbox[0]!.chain!.hash);
+    expect((await fx().timeline.store.get('acme', 'app-3', 2))?.prevHash).toBe(stored.document.outbox[0]!.chain!.hash);
   });
 
   it('verify catches a chain rewritten whole in the database (re-hashed, re-signed with another key), a forged head and a cut end', async () => {
@@ -127,22 +138,22 @@ describe('timeline against the embedded Cosmos DB server', () => {
     for (const entry of originals) {
       const event = entry.seq === 1 ? { ...entry.event, actor: { role: 'recruiter' as const, id: 'mallory' } } : entry.event;
       const hash = hashOf({ event, prevHash });
-      await container.item(entry.id, 'app-1').replace({ ...entry, event, prevHash, hash, ...foreignChainSigner.sign('app-1', entry.seq, hash) });
+      await container.item(entry.id, ['acme', 'app-1']).replace({ ...entry, event, prevHash, hash, ...foreignChainSigner.sign('app-1', entry.seq, hash) });
       prevHash = hash;
     }
     expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: false, anchored: false, entries: 4, firstBrokenSeq: 1 });
 
     // The entries restored, the head in the application document forged: no longer anchored.
-    for (const entry of originals) await container.item(entry.id, 'app-1').replace(entry);
+    for (const entry of originals) await container.item(entry.id, ['acme', 'app-1']).replace(entry);
     expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toEqual({ valid: true, anchored: true, entries: 4 });
     const applications = fx().cosmos.container('applications');
-    const { resource: application } = await applications.item('app-1', 'app-1').read();
-    await applications.item('app-1', 'app-1').replace({ ...application, chainHead: { ...application!['chainHead'], ...foreignChainSigner.sign('app-1', 4, application!['chainHead'].hash) } });
+    const { resource: application } = await applications.item('app-1', ['acme', 'app-1']).read();
+    await applications.item('app-1', ['acme', 'app-1']).replace({ ...application, chainHead: { ...application!['chainHead'], ...foreignChainSigner.sign('app-1', 4, application!['chainHead'].hash) } });
     expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toMatchObject({ valid: false, anchored: false });
 
     // The last entries deleted and the aggregate's counters wound back with them: the signed head no longer fits.
-    await applications.item('app-1', 'app-1').replace({ ...application, eventSeq: 3 });
-    await container.item('app-1:4', 'app-1').delete();
+    await applications.item('app-1', ['acme', 'app-1']).replace({ ...application, eventSeq: 3 });
+    await container.item('acme:app-1:4', ['acme', 'app-1']).delete();
     expect(await verifyTimeline(deps(), verifier(staffPrincipal), 'app-1')).toMatchObject({ valid: false, anchored: false, entries: 3 });
   });
 });
