@@ -230,7 +230,8 @@ module functionApp './modules/function-app.bicep' = {
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
-output AZURE_CLIENT_ID string = identity.outputs.clientId
+// Not AZURE_CLIENT_ID: azd loads its outputs into the hooks' environment, where that name means a credential.
+output STAGELINE_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output SERVICE_API_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_HOSTNAME string = functionAppHostName

@@ -127,14 +127,14 @@ resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }
 
-// The deploying user: postprovision.sh seeds the secrets and creates the feature flag.
+// The deploying user (a user or, in CI, a service principal: no principalType): postprovision.sh seeds the
+// secrets and creates the feature flag.
 resource deployerSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
   name: guid(keyVault.id, deployerPrincipalId, keyVaultSecretsOfficer)
   scope: keyVault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficer)
     principalId: deployerPrincipalId
-    principalType: 'User'
   }
 }
 
@@ -144,6 +144,5 @@ resource deployerConfigurationOwner 'Microsoft.Authorization/roleAssignments@202
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', appConfigurationDataOwner)
     principalId: deployerPrincipalId
-    principalType: 'User'
   }
 }
