@@ -1,8 +1,10 @@
 /**
- * The app's entry (`package.json` `main`): registers every function, then validates the
- * settings so a bad one stops the load with one message listing every bad key. The Azure
- * Functions worker and the local host both load exactly this module.
+ * The app's entry (`package.json` `main`): starts telemetry, registers every function, then
+ * builds the services from the settings so a bad one stops the load with one message listing
+ * every bad key. The Azure Functions worker and the local host both load exactly this module.
  */
+// First: OpenTelemetry before any module builds services or records on an instrument (imports run in order).
+import './telemetry.ts';
 import './setup.ts';
 import './health.ts';
 import './stages.ts';
@@ -15,6 +17,5 @@ import './documents.ts';
 import './notifications.ts';
 import './scheduling.ts';
 import { services } from './app-services.ts';
-import { setupTelemetry } from './telemetry.ts';
 
-setupTelemetry(services().config);
+services();

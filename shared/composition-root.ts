@@ -78,7 +78,7 @@ export function buildServices(config: AppConfig, overrides: AdapterOverrides = {
   const flags: FeatureGate =
     config.flags.kind === 'file'
       ? new FileFeatureGate(config.flags)
-      : new AppConfigurationFeatureGate({ endpoint: config.flags.endpoint, credential: azureCredential(), refreshIntervalMs: config.flags.refreshIntervalMs });
+      : new AppConfigurationFeatureGate({ endpoint: config.flags.endpoint, credential: azureCredential(config.identity.clientId), refreshIntervalMs: config.flags.refreshIntervalMs });
 
   const auth = createTokenVerifier(config.auth);
   const keyring = createKeyring(config.encryption.keys, config.encryption.currentKeyId);

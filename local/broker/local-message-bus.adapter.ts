@@ -1,5 +1,6 @@
 import type { MessageBus, OutgoingMessage } from '../../shared/events/ports/message-bus.port.ts';
 import type { QueueName, TopicName } from '../../shared/platform/messaging-entities.ts';
+import { withTraceContext } from '../../shared/platform/trace-context.ts';
 import { BrokerError } from './broker-errors.ts';
 import type { LocalBroker } from './local-broker.ts';
 
@@ -15,10 +16,10 @@ export class LocalBrokerMessageBus implements MessageBus {
     this.#broker = broker;
   }
 
-  /** Resolves once the broker has accepted (and journaled) every message. */
+  /** Resolves once the broker has accepted (and journaled) every message, each with the sender's trace context (as in Azure). */
   async send(entity: QueueName | TopicName, messages: readonly OutgoingMessage[]): Promise<void> {
     this.#assertUsable();
-    await this.#broker.send(entity, messages);
+    await this.#broker.send(entity, messages.map((message) => withTraceContext(message)));
   }
 
   async check(): Promise<void> {

@@ -29,6 +29,8 @@ import { randomUUID } from 'node:crypto';
 import type { RegisteredFunction } from './function-registry.ts';
 import { applyCors, type HttpCorsOptions } from './http-cors.ts';
 import { consoleHostLog, createInvocationContext, describeError, type HostLog } from './http-invocation.ts';
+import { inInvocationSpan } from './invocation-span.ts';
+import { contextFromTraceProperties } from '../../shared/platform/trace-context.ts';
 import { discardRequestBody, toFunctionsHttpRequest } from './http-request-reader.ts';
 import { writeEmpty, writeFunctionResult } from './http-response-writer.ts';
 import { createHttpRouteTable, type HttpRoute, type HttpRouteTable } from './http-route-table.ts';
@@ -140,7 +142,9 @@ async function invoke(
 
   let result: unknown;
   try {
-    result = await fn.handler(request, createInvocationContext({ fn, log, invocationId }));
+    // A caller's `traceparent` header continues its trace, as the Functions host does.
+    const parent = contextFromTraceProperties({ traceparent: req.headers.traceparent, tracestate: req.headers.tracestate });
+    result = await inInvocationSpan(fn.name, 'server', parent, async () => fn.handler(request, createInvocationContext({ fn, log, invocationId })));
   } catch (error) {
     executed('Failed', error);
     closeIfUnread(req, res);

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { containers } from '../../shared/platform/cosmos-containers.ts';
 import { queues, topics } from '../../shared/platform/messaging-entities.ts';
 import { loadConfig } from '../../shared/platform/config.ts';
@@ -40,6 +41,8 @@ export interface LocalHostOptions {
   readonly servicePorts?: 'fixed' | 'ephemeral';
   /** Settings applied over the settings file and the host's own values (tests). */
   readonly settings?: Readonly<Record<string, string>>;
+  /** More metric readers beside `/metrics` (tests collect the instruments in memory). */
+  readonly metricReaders?: readonly IMetricReader[];
   readonly log?: (line: string) => void;
 }
 
@@ -109,6 +112,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const settings: Record<string, string> = {
       ...file.values,
       STAGELINE_ENVIRONMENT: 'local',
+      // Read by the Cosmos DB trigger's binding (%COSMOS_DATABASE_NAME%): a real setting, never a default.
+      COSMOS_DATABASE_NAME: databaseName,
       AzureWebJobsStorage: azurite.connectionString,
       DocumentsStorage: azurite.connectionString,
       CosmosConnection__accountEndpoint: cosmos.endpoint,
@@ -139,7 +144,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     // What this host runs with, for commands that work on its data (`npm run rotate-keys -- --data-dir …`).
     writeFileSync(join(dataDir, 'host-settings.json'), JSON.stringify(settings, null, 2), { mode: 0o600 });
 
-    const metrics = createLocalMetrics();
+    const metrics = createLocalMetrics(options.metricReaders ? { readers: options.metricReaders } : {});
     stack.push(() => metrics.shutdown());
     const services = buildServices(loadConfig(settings), {
       bus: new LocalBrokerMessageBus(broker),

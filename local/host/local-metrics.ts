@@ -1,20 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { metrics } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type IMetricReader } from '@opentelemetry/sdk-metrics';
+import { serviceResource } from '../../shared/platform/service-identity.ts';
 
 /**
  * The same OpenTelemetry instruments the app records in Azure, exported by the local host
- * as Prometheus text on `GET /metrics` (Azure Monitor takes them in Azure).
+ * as Prometheus text on `GET /metrics` (Azure Monitor takes them in Azure). The resource names
+ * the service (`target_info{service_name="stageline",service_version=…}`).
  */
 export interface LocalMetrics {
   handle(request: IncomingMessage, response: ServerResponse): boolean;
   shutdown(): Promise<void>;
 }
 
-export function createLocalMetrics(): LocalMetrics {
+/** `readers`: more readers on the same provider (tests collect instruments in memory). */
+export function createLocalMetrics(options: { readonly readers?: readonly IMetricReader[] } = {}): LocalMetrics {
   const exporter = new PrometheusExporter({ preventServerStart: true });
-  const provider = new MeterProvider({ readers: [exporter] });
+  const provider = new MeterProvider({ resource: serviceResource(), readers: [exporter, ...(options.readers ?? [])] });
   metrics.disable();
   metrics.setGlobalMeterProvider(provider);
   return {

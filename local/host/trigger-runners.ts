@@ -11,6 +11,8 @@ import type { RegisteredFunction } from './function-registry.ts';
 import { resolveSetting } from './local-settings.ts';
 import { retryDelayMs } from './timer-retry-policy.ts';
 import { createInvocationContext, describeError } from './http-invocation.ts';
+import { inInvocationSpan } from './invocation-span.ts';
+import { contextFromTraceProperties } from '../../shared/platform/trace-context.ts';
 
 export interface TriggerSet {
   /** Makes change-feed triggers poll now instead of waiting for their poll delay. */
@@ -65,7 +67,9 @@ export async function startTriggers(options: TriggerRunnerOptions): Promise<Trig
           path,
           async (message) => {
             const { input, triggerMetadata } = toServiceBusTriggerInput(message);
-            await fn.handler(input, createInvocationContext({ fn, log, triggerMetadata }));
+            // The sender's trace continues here (Azure: the host starts the span from the message, the instrumentation hands it on).
+            const parent = contextFromTraceProperties(message.applicationProperties);
+            await inInvocationSpan(fn.name, 'consumer', parent, async () => fn.handler(input, createInvocationContext({ fn, log, triggerMetadata })));
           },
           {
             autoComplete: trigger.autoCompleteMessages !== false,

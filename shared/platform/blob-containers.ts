@@ -1,6 +1,6 @@
 /**
  * The one definition of the Blob Storage containers of the documents account. The local host
- * creates them in Azurite at start; the infrastructure templates declare the same names.
+ * creates them in Azurite at start; `infra/modules/documents-storage.bicep` declares the same names.
  */
 export interface BlobContainerDefinition {
   readonly name: string;

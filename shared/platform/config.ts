@@ -10,6 +10,12 @@ export type Environment = 'local' | 'azure';
 
 export interface AppConfig {
   readonly environment: Environment;
+  /**
+   * The user-assigned managed identity every Azure client of the app uses (`AZURE_CLIENT_ID`): the
+   * same client id the trigger extensions take from `<Connection>__clientId`. Unset: the default
+   * credential chain (a system-assigned identity, or a developer sign-in).
+   */
+  readonly identity: { readonly clientId?: string };
   readonly cosmos: {
     readonly endpoint: string;
     readonly databaseName: string;
@@ -100,10 +106,30 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Settings read by binding expressions (`%NAME%` in `functions/`). The Functions host resolves
+ * them from app settings before any code runs, so a default in code would never reach the
+ * binding: these are required, never defaulted (`test/shared/platform/config.test.ts` scans
+ * `functions/` for every `%…%` and checks it is listed here and required).
+ */
+export const BINDING_EXPRESSION_SETTINGS = ['COSMOS_DATABASE_NAME'] as const;
+
+/** The connections the triggers and the app's clients share (`connection:` in `functions/`, `<name>__<property>` settings). */
+export const IDENTITY_CONNECTIONS = ['CosmosConnection', 'DocumentsStorage', 'ServiceBusConnection'] as const;
+
+/**
+ * Secrets that grant access by themselves (keys, connection strings): local only. In Azure the
+ * managed identity connects; the Cosmos DB and Service Bus trigger extensions ignore `__key` and
+ * would use the identity while the app used the key.
+ */
+const LOCAL_ONLY_SECRETS = ['CosmosConnection__key', 'CosmosConnection', 'DocumentsStorage', 'AzureWebJobsStorage'] as const;
+
 /** The development issuer the local host runs; production configuration may not trust it. */
 export const DEV_ISSUER = 'https://stageline.local/dev-issuer';
 
 const optionalText = z.string().trim().min(1).optional();
+/** `<Connection>__credential`: the trigger extensions use `<Connection>__clientId` only together with `managedidentity`. */
+const credentialKind = z.literal('managedidentity', { error: "'managedidentity' (with <Connection>__clientId: the user-assigned identity)" }).optional();
 const url = (what: string) => z.url({ error: `${what} (an absolute https:// or http:// URL)` });
 const optionalUrl = (what: string) => url(what).optional();
 /** Longest lifetime of a SAS URL the app hands out (the seed: pre-signed URLs ≤ 15 min). */
@@ -135,16 +161,23 @@ const settingsSchema = z
     CosmosConnection__accountEndpoint: url('the Cosmos DB account endpoint'),
     CosmosConnection__key: optionalText,
     CosmosConnection__clientId: optionalText,
+    CosmosConnection__credential: credentialKind,
     CosmosConnection__caCertificatePath: optionalText,
-    COSMOS_DATABASE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: 'a database name (letters, digits, - and _)' }).default('stageline'),
+    // Read by the Cosmos DB trigger's binding (`%COSMOS_DATABASE_NAME%`): required, see BINDING_EXPRESSION_SETTINGS.
+    COSMOS_DATABASE_NAME: z.string({ error: 'the Cosmos DB database name (the trigger binding reads it as %COSMOS_DATABASE_NAME%)' }).regex(/^[A-Za-z0-9_-]{1,255}$/, { error: 'a database name (letters, digits, - and _)' }),
     DocumentsStorage: optionalText,
     DocumentsStorage__blobServiceUri: optionalUrl('the documents storage account blob endpoint'),
+    // The blob trigger's poison queue lives in the documents account (read by the trigger extension, not by the app's code).
+    DocumentsStorage__queueServiceUri: optionalUrl('the documents storage account queue endpoint'),
     DocumentsStorage__clientId: optionalText,
+    DocumentsStorage__credential: credentialKind,
     UPLOAD_URL_TTL_MINUTES: sasMinutes(15),
     DOCUMENT_READ_URL_TTL_MINUTES: sasMinutes(5),
     ServiceBusConnection: optionalText,
     ServiceBusConnection__fullyQualifiedNamespace: optionalText,
     ServiceBusConnection__clientId: optionalText,
+    ServiceBusConnection__credential: credentialKind,
+    AZURE_CLIENT_ID: optionalText,
     AppConfigEndpoint: optionalUrl('the App Configuration endpoint'),
     FEATURE_FLAGS_FILE: optionalText,
     FEATURE_FLAGS_REFRESH_SECONDS: z.coerce.number({ error: 'a number of seconds' }).int().min(1).max(3600).default(5),
@@ -181,6 +214,15 @@ const settingsSchema = z
   });
 
 export type Settings = Readonly<Record<string, string | undefined>>;
+
+/** Every setting name the app reads (the infrastructure test checks Bicep declares no other app setting). */
+export const SETTING_NAMES: readonly string[] = Object.keys(settingsSchema.shape);
+
+/** Whether `value` is a valid value of setting `key` on its own (the infrastructure test checks Bicep's literal values with it). */
+export function isValidSettingValue(key: string, value: string): boolean {
+  const field = (settingsSchema.shape as Record<string, z.ZodType>)[key];
+  return field !== undefined && field.safeParse(value).success;
+}
 
 const CALENDAR_URL_KEYS = [
   'GOOGLE_CALENDAR_ROOT_URL',
@@ -229,6 +271,10 @@ function crossKeyIssues(raw: Settings): ConfigIssue[] {
     for (const key of ['CosmosConnection__caCertificatePath', 'ServiceBusConnection', 'FEATURE_FLAGS_FILE', 'AUTH_JWKS_FILE']) {
       if (has(key)) issue(key, "unset: allowed only with STAGELINE_ENVIRONMENT='local'");
     }
+    for (const key of LOCAL_ONLY_SECRETS) {
+      if (has(key)) issue(key, "unset: keys and connection strings are allowed only with STAGELINE_ENVIRONMENT='local'; in Azure the managed identity connects (<Connection>__credential, __clientId)");
+    }
+    identityIssues(raw, has, issue);
     if (raw.AUTH_ISSUER === DEV_ISSUER) issue('AUTH_ISSUER', 'a real issuer: the development issuer is allowed only locally');
     if (has('STAGELINE_PUBLIC_URL') && !/^https:\/\//i.test(raw.STAGELINE_PUBLIC_URL!.trim())) issue('STAGELINE_PUBLIC_URL', 'an https:// URL outside the local environment');
     // Google only talks to (and only pushes to) https; plain http is for the local fakes.
@@ -237,6 +283,33 @@ function crossKeyIssues(raw: Settings): ConfigIssue[] {
     }
   }
   return issues;
+}
+
+/**
+ * One user-assigned identity, used the same way by the trigger extensions and by the app's own
+ * clients: every `<Connection>__clientId` comes with `<Connection>__credential=managedidentity`
+ * (without it the Cosmos DB and Service Bus extensions ignore the client id), and `AZURE_CLIENT_ID`
+ * names the same identity for the clients built in code (App Configuration among them).
+ */
+function identityIssues(raw: Settings, has: (key: string) => boolean, issue: (key: string, expected: string) => void): void {
+  const clientIds = new Map<string, string>();
+  for (const connection of IDENTITY_CONNECTIONS) {
+    const clientIdKey = `${connection}__clientId`;
+    if (!has(clientIdKey)) continue;
+    clientIds.set(clientIdKey, raw[clientIdKey]!.trim());
+    if (raw[`${connection}__credential`]?.trim() !== 'managedidentity') {
+      issue(`${connection}__credential`, `'managedidentity': the trigger extensions use ${clientIdKey} only together with it`);
+    }
+  }
+  if (clientIds.size === 0) return;
+  if (!has('AZURE_CLIENT_ID')) {
+    issue('AZURE_CLIENT_ID', `the user-assigned identity's client id (the one in ${[...clientIds.keys()].join(', ')}), for the clients the app builds itself (App Configuration)`);
+    return;
+  }
+  const expected = raw.AZURE_CLIENT_ID!.trim();
+  for (const [key, clientId] of clientIds) {
+    if (clientId !== expected) issue(key, 'the client id in AZURE_CLIENT_ID: one user-assigned identity for the triggers and the app');
+  }
 }
 
 /** Validates every setting at once; throws a ConfigError listing each bad key. */
@@ -255,6 +328,7 @@ export function loadConfig(settings: Settings): AppConfig {
   const refreshIntervalMs = s.FEATURE_FLAGS_REFRESH_SECONDS * 1000;
   return {
     environment: s.STAGELINE_ENVIRONMENT,
+    identity: s.AZURE_CLIENT_ID ? { clientId: s.AZURE_CLIENT_ID } : {},
     cosmos: {
       endpoint: s.CosmosConnection__accountEndpoint,
       databaseName: s.COSMOS_DATABASE_NAME,
@@ -325,7 +399,7 @@ export interface KeyRotationConfig {
 }
 
 const rotationKeys = [
-  'STAGELINE_ENVIRONMENT', 'CosmosConnection__accountEndpoint', 'CosmosConnection__key', 'CosmosConnection__clientId',
+  'STAGELINE_ENVIRONMENT', 'CosmosConnection__accountEndpoint', 'CosmosConnection__key', 'CosmosConnection__clientId', 'CosmosConnection__credential',
   'CosmosConnection__caCertificatePath', 'COSMOS_DATABASE_NAME', 'ENCRYPTION_KEYS', 'ENCRYPTION_KEY_ID',
 ] as const;
 
@@ -354,5 +428,28 @@ export function loadKeyRotationConfig(settings: Settings): KeyRotationConfig {
       ...(s.CosmosConnection__caCertificatePath ? { caCertificatePath: s.CosmosConnection__caCertificatePath } : {}),
     },
     encryption: { keys: s.ENCRYPTION_KEYS, currentKeyId: s.ENCRYPTION_KEY_ID },
+  };
+}
+
+/** What the entry point needs before anything else loads: where telemetry goes and as whom. */
+export interface TelemetryConfig {
+  readonly appInsightsConnectionString?: string;
+  /** The user-assigned identity that authenticates to Application Insights (Entra ID; local auth is off). */
+  readonly clientId?: string;
+}
+
+/**
+ * The settings telemetry reads (validated like the rest), so the entry point can start
+ * OpenTelemetry first, before any module builds services or instruments. The full configuration
+ * is validated right after, with every bad key listed.
+ */
+export function loadTelemetryConfig(settings: Settings): TelemetryConfig {
+  const parsed = settingsSchema.pick({ APPLICATIONINSIGHTS_CONNECTION_STRING: true, AZURE_CLIENT_ID: true }).safeParse(settings);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? '(settings)'), expected: issue.message })));
+  }
+  return {
+    ...(parsed.data.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: parsed.data.APPLICATIONINSIGHTS_CONNECTION_STRING } : {}),
+    ...(parsed.data.AZURE_CLIENT_ID ? { clientId: parsed.data.AZURE_CLIENT_ID } : {}),
   };
 }

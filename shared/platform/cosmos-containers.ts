@@ -1,6 +1,7 @@
 /**
  * The one definition of the Cosmos DB database and its containers. The local host creates
- * them at start; the infrastructure templates declare the same names and partition keys.
+ * them at start; `infra/modules/cosmos.bicep` declares the same ids, partition keys and TTLs
+ * (`test/infra/infra-declarations.test.ts` compares them).
  */
 export interface ContainerDefinition {
   readonly id: string;

@@ -1,6 +1,7 @@
 /**
  * The one definition of every Service Bus entity Stageline uses: the local broker creates
- * exactly these at start, and the infrastructure templates declare the same names and limits.
+ * exactly these at start, and `infra/modules/service-bus.bicep` declares the same names and limits
+ * (`test/infra/infra-declarations.test.ts` compares them).
  */
 export interface QueueDefinition {
   readonly name: string;
@@ -10,12 +11,16 @@ export interface QueueDefinition {
   readonly lockDurationMs: number;
   /** Duplicate detection window by messageId in ms (Azure: 20 s – 7 days; default 10 min). */
   readonly duplicateDetectionWindowMs: number;
+  /** Azure: an expired message goes to the dead-letter sub-queue instead of being dropped (default false; the local broker has no TTL). */
+  readonly deadLetteringOnMessageExpiration?: boolean;
 }
 
 export interface SubscriptionDefinition {
   readonly name: string;
   readonly maxDeliveryCount: number;
   readonly lockDurationMs: number;
+  /** Azure: an expired message goes to the dead-letter sub-queue instead of being dropped (default false; the local broker has no TTL). */
+  readonly deadLetteringOnMessageExpiration?: boolean;
   /** Correlation filter on application properties: every listed property must match. */
   readonly filter?: { readonly applicationProperties: Readonly<Record<string, string | number | boolean>> };
 }
@@ -29,12 +34,12 @@ export interface TopicDefinition {
 const MINUTE = 60_000;
 
 export const queues = [
-  { name: 'notifications', maxDeliveryCount: 10, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 10 * MINUTE },
+  { name: 'notifications', maxDeliveryCount: 10, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 10 * MINUTE, deadLetteringOnMessageExpiration: true },
   // One message per notification delivery attempt (fan-out of `notifications`); retries are scheduled messages here.
   // A day of duplicate detection: a fan-out retried later than 10 minutes still sends each delivery once.
-  { name: 'notification-deliveries', maxDeliveryCount: 10, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 24 * 60 * MINUTE },
+  { name: 'notification-deliveries', maxDeliveryCount: 10, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 24 * 60 * MINUTE, deadLetteringOnMessageExpiration: true },
   // Incremental calendar syncs asked for by Google's push notifications (bursts coalesce by messageId).
-  { name: 'calendar-sync', maxDeliveryCount: 5, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 10 * MINUTE },
+  { name: 'calendar-sync', maxDeliveryCount: 5, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 10 * MINUTE, deadLetteringOnMessageExpiration: true },
 ] as const satisfies readonly QueueDefinition[];
 
 export const topics = [
@@ -42,10 +47,10 @@ export const topics = [
     name: 'stage-events',
     duplicateDetectionWindowMs: 10 * MINUTE,
     subscriptions: [
-      { name: 'ats-sync', maxDeliveryCount: 10, lockDurationMs: MINUTE },
-      { name: 'post-transition-callbacks', maxDeliveryCount: 5, lockDurationMs: MINUTE },
+      { name: 'ats-sync', maxDeliveryCount: 10, lockDurationMs: MINUTE, deadLetteringOnMessageExpiration: true },
+      { name: 'post-transition-callbacks', maxDeliveryCount: 5, lockDurationMs: MINUTE, deadLetteringOnMessageExpiration: true },
       // A cancelled live interview cancels its Google Calendar event.
-      { name: 'calendar-cancellations', maxDeliveryCount: 10, lockDurationMs: MINUTE, filter: { applicationProperties: { stageType: 'live_interview', action: 'cancel' } } },
+      { name: 'calendar-cancellations', maxDeliveryCount: 10, lockDurationMs: MINUTE, deadLetteringOnMessageExpiration: true, filter: { applicationProperties: { stageType: 'live_interview', action: 'cancel' } } },
     ],
   },
 ] as const satisfies readonly TopicDefinition[];

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalHost, type LocalHost } from '../../local/host/local-host.ts';
@@ -16,7 +17,7 @@ export interface TestStack {
 }
 
 /** Starts the whole local stack on free ports in a temporary data folder. */
-export async function startTestStack(options: { settings?: Record<string, string>; dataDir?: string } = {}): Promise<TestStack> {
+export async function startTestStack(options: { settings?: Record<string, string>; dataDir?: string; metricReaders?: readonly IMetricReader[] } = {}): Promise<TestStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stageline-test-'));
   const lines: string[] = [];
   const host = await startLocalHost({
@@ -25,6 +26,7 @@ export async function startTestStack(options: { settings?: Record<string, string
     servicePorts: 'ephemeral',
     log: (line) => lines.push(line),
     ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.metricReaders ? { metricReaders: options.metricReaders } : {}),
   });
   return {
     host,

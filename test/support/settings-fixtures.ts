@@ -1,9 +1,18 @@
 /** Azure-shaped settings (managed identity, no secrets): nothing here is contacted at load. */
 export const azureSettings = {
+  // One user-assigned identity: the trigger extensions take <Connection>__credential + __clientId, the app's own clients AZURE_CLIENT_ID.
+  AZURE_CLIENT_ID: '00000000-0000-0000-0000-000000000001',
   CosmosConnection__accountEndpoint: 'https://stageline.documents.azure.com:443/',
+  CosmosConnection__credential: 'managedidentity',
   CosmosConnection__clientId: '00000000-0000-0000-0000-000000000001',
+  COSMOS_DATABASE_NAME: 'stageline',
   DocumentsStorage__blobServiceUri: 'https://stagelinedocs.blob.core.windows.net',
+  DocumentsStorage__queueServiceUri: 'https://stagelinedocs.queue.core.windows.net',
+  DocumentsStorage__credential: 'managedidentity',
+  DocumentsStorage__clientId: '00000000-0000-0000-0000-000000000001',
   ServiceBusConnection__fullyQualifiedNamespace: 'stageline.servicebus.windows.net',
+  ServiceBusConnection__credential: 'managedidentity',
+  ServiceBusConnection__clientId: '00000000-0000-0000-0000-000000000001',
   AppConfigEndpoint: 'https://stageline.azconfig.io',
   AUTH_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
   AUTH_AUDIENCE: 'api://stageline',

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { addStage } from '../../shared/stages/domain/application.ts';
 import type { CreateStageBody } from '../../shared/stages/domain/create-stage.schema.ts';
 import type { ItemDefinition } from '@azure/cosmos';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { DYNAMIC_STAGES_FLAG } from '../../shared/flags/ports/feature-gate.port.ts';
 import type { DevRole } from '../../local/dev-issuer.ts';
 import { timelineEntryId } from '../../shared/timeline/domain/timeline-entry.ts';
@@ -114,8 +115,8 @@ export interface ApiStack extends TestStack {
 }
 
 /** The local stack with flags re-read every second (and any `settings` on top), plus helpers for the stage API tests. */
-export async function startApiStack(settings: Readonly<Record<string, string>> = {}): Promise<ApiStack> {
-  const stack = await startTestStack({ settings: { FEATURE_FLAGS_REFRESH_SECONDS: '1', ...settings } });
+export async function startApiStack(settings: Readonly<Record<string, string>> = {}, options: { readonly metricReaders?: readonly IMetricReader[] } = {}): Promise<ApiStack> {
+  const stack = await startTestStack({ settings: { FEATURE_FLAGS_REFRESH_SECONDS: '1', ...settings }, ...(options.metricReaders ? { metricReaders: options.metricReaders } : {}) });
   const tokens = new Map<string, Promise<string>>();
   const applications = stack.host.services.database.container('applications');
   const timeline = stack.host.services.database.container('timeline');

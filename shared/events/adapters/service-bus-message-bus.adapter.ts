@@ -2,13 +2,18 @@ import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/identity';
 import type { MessageBus, OutgoingMessage } from '../ports/message-bus.port.ts';
 import { queues } from '../../platform/messaging-entities.ts';
+import { withTraceContext } from '../../platform/trace-context.ts';
 
 export interface ServiceBusMessageBusConfig {
   readonly fullyQualifiedNamespace: string;
   readonly credential: TokenCredential;
 }
 
-/** Azure Service Bus behind the MessageBus port; one cached sender per entity. */
+/**
+ * Azure Service Bus behind the MessageBus port; one cached sender per entity. Each message carries
+ * the sender's W3C trace context (`traceparent`) in its application properties, so its consumer
+ * continues the same trace.
+ */
 export class ServiceBusMessageBus implements MessageBus {
   readonly #client: ServiceBusClient;
   readonly #senders = new Map<string, ServiceBusSender>();
@@ -22,7 +27,7 @@ export class ServiceBusMessageBus implements MessageBus {
     let sender = this.#senders.get(entity);
     if (!sender) this.#senders.set(entity, (sender = this.#client.createSender(entity)));
     await sender.sendMessages(
-      messages.map((message) => ({
+      messages.map((message) => withTraceContext(message)).map((message) => ({
         messageId: message.messageId,
         body: message.body,
         contentType: message.contentType ?? 'application/json',

@@ -68,8 +68,8 @@ export function countPublishFailure(path: PublishPath): void {
 }
 
 /** One event's time from commit to publication. */
-export function recordOutboxLag(seconds: number): void {
-  outboxInstruments().lag.record(Math.max(0, seconds));
+export function recordOutboxLag(seconds: number, path: PublishPath): void {
+  outboxInstruments().lag.record(Math.max(0, seconds), { path });
 }
 
 export function recordStrandedAge(seconds: number): void {

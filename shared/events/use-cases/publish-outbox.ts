@@ -3,7 +3,7 @@ import type { OutboxEvent } from '../../stages/domain/application.schema.ts';
 import { notificationMessage, topicMessage } from '../domain/outbox-messages.ts';
 import type { MessageBus } from '../ports/message-bus.port.ts';
 import type { TimelineAppender } from '../ports/timeline-appender.port.ts';
-import { recordOutboxLag } from './outbox-metrics.ts';
+import { recordOutboxLag, type PublishPath } from './outbox-metrics.ts';
 
 export interface PublishOutboxDeps {
   readonly bus: MessageBus;
@@ -38,7 +38,7 @@ const SEND_BATCH = 50;
  * Only committed documents reach this use case (the change feed and the sweeper read stored
  * versions), so nothing rolled back is ever published.
  */
-export async function publishOutbox(deps: PublishOutboxDeps, snapshot: OutboxSnapshot): Promise<PublishOutcome> {
+export async function publishOutbox(deps: PublishOutboxDeps, snapshot: OutboxSnapshot, path: PublishPath = 'change_feed'): Promise<PublishOutcome> {
   const events = await notYetPublished(deps.timeline, snapshot);
   if (events.length === 0) return { published: 0, appendedToTimeline: 0 };
 
@@ -50,7 +50,7 @@ export async function publishOutbox(deps: PublishOutboxDeps, snapshot: OutboxSna
   const now = deps.clock.now();
   const timeline = await deps.timeline.append(events, now);
   // Lag is measured for the events this run put on the timeline (a republish has no new lag).
-  for (const event of events.slice(events.length - timeline.appended)) recordOutboxLag((Date.parse(now) - Date.parse(event.timestamp)) / 1000);
+  for (const event of events.slice(events.length - timeline.appended)) recordOutboxLag((Date.parse(now) - Date.parse(event.timestamp)) / 1000, path);
   return { published: events.length, appendedToTimeline: timeline.appended };
 }
 

@@ -44,7 +44,7 @@ export async function sweepStrandedOutboxes(deps: SweepDeps, options: SweepOptio
     try {
       const application = await deps.applications.get(tenantId, applicationId);
       if (application !== undefined) {
-        const outcome = await publishOutbox(deps, application.document);
+        const outcome = await publishOutbox(deps, application.document, 'sweeper');
         republished += outcome.published;
         countPublished(outcome.published, 'sweeper');
       }

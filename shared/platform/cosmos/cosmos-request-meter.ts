@@ -1,4 +1,5 @@
 import type { CosmosDiagnostics } from '@azure/cosmos';
+import type { Counter, Meter } from '@opentelemetry/api';
 import { meter } from '../telemetry.ts';
 
 /**
@@ -13,12 +14,22 @@ export type CosmosRequestCounts = Readonly<Record<string, number>>;
  * request of an operation (retries included) plus the metadata look-ups it needed (container
  * and partition key ranges), taken from the operation's diagnostics. Exported as the
  * `stageline.cosmos.requests` counter and kept in memory for tests and the benchmark.
+ *
+ * The meter is built with the services, which may be before the host installs its meter
+ * provider: the counter is therefore created on first use and again whenever the provider
+ * changes, never once at construction (it would stay on OpenTelemetry's no-op meter).
  */
 export class CosmosRequestMeter {
   readonly #counts = new Map<string, number>();
-  readonly #counter = meter().createCounter('stageline.cosmos.requests', {
-    description: 'HTTP requests sent to Cosmos DB, by container and operation',
-  });
+  #instrument: { readonly meter: Meter; readonly counter: Counter } | undefined;
+
+  get #counter(): Counter {
+    const current = meter();
+    if (this.#instrument?.meter !== current) {
+      this.#instrument = { meter: current, counter: current.createCounter('stageline.cosmos.requests', { description: 'HTTP requests sent to Cosmos DB, by container and operation' }) };
+    }
+    return this.#instrument.counter;
+  }
 
   /** Records one SDK operation; `diagnostics` comes from its response or its error. */
   record(container: string, operation: string, diagnostics: CosmosDiagnostics | undefined, scope?: string): void {

@@ -1,12 +1,15 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { azureSettings } from '../../support/settings-fixtures.ts';
-import { ConfigError, DEV_ISSUER, loadConfig, type Settings } from '../../../shared/platform/config.ts';
+import { BINDING_EXPRESSION_SETTINGS, ConfigError, DEV_ISSUER, loadConfig, loadKeyRotationConfig, loadTelemetryConfig, type Settings } from '../../../shared/platform/config.ts';
 
 const local: Settings = {
   STAGELINE_ENVIRONMENT: 'local',
   CosmosConnection__accountEndpoint: 'https://127.0.0.1:8081/',
   CosmosConnection__key: 'a2V5',
   CosmosConnection__caCertificatePath: '/tmp/cert.pem',
+  COSMOS_DATABASE_NAME: 'stageline',
   DocumentsStorage: 'UseDevelopmentStorage=true',
   ServiceBusConnection: 'UseLocalBroker=true',
   FEATURE_FLAGS_FILE: '/tmp/flags.json',
@@ -71,9 +74,11 @@ describe('loadConfig', () => {
   it('builds the Azure configuration with managed identity and no secrets', () => {
     const config = loadConfig(azure);
     expect(config.environment).toBe('azure');
-    expect(config.cosmos.auth).toEqual({ kind: 'identity', clientId: '00000000-0000-0000-0000-000000000001' });
-    expect(config.documents).toEqual({ kind: 'identity', blobServiceUri: 'https://stagelinedocs.blob.core.windows.net' });
-    expect(config.bus).toEqual({ kind: 'identity', fullyQualifiedNamespace: 'stageline.servicebus.windows.net' });
+    const clientId = '00000000-0000-0000-0000-000000000001';
+    expect(config.identity).toEqual({ clientId });
+    expect(config.cosmos.auth).toEqual({ kind: 'identity', clientId });
+    expect(config.documents).toEqual({ kind: 'identity', blobServiceUri: 'https://stagelinedocs.blob.core.windows.net', clientId });
+    expect(config.bus).toEqual({ kind: 'identity', fullyQualifiedNamespace: 'stageline.servicebus.windows.net', clientId });
     expect(config.flags).toEqual({ kind: 'appConfiguration', endpoint: 'https://stageline.azconfig.io', refreshIntervalMs: 5000 });
     expect(config.auth.jwks).toEqual({ kind: 'uri', uri: azure.AUTH_JWKS_URI });
     expect(config.calendar).toMatchObject({ rootUrl: 'https://www.googleapis.com/', oauth: { tokenUrl: 'https://oauth2.googleapis.com/token', clientSecret: 'test-client-secret' } });
@@ -88,6 +93,7 @@ describe('loadConfig', () => {
         'AUTH_JWKS_URI',
         'AppConfigEndpoint',
         'CosmosConnection__accountEndpoint',
+        'COSMOS_DATABASE_NAME',
         'DocumentsStorage',
         'ENCRYPTION_KEYS',
         'ENCRYPTION_KEY_ID',
@@ -139,6 +145,8 @@ describe('loadConfig', () => {
     expect(Object.keys(issues).sort()).toEqual(
       [
         'AUTH_ISSUER', 'AUTH_JWKS_FILE', 'CosmosConnection__caCertificatePath', 'FEATURE_FLAGS_FILE', 'ServiceBusConnection',
+        // Keys and connection strings: the managed identity connects in Azure.
+        'CosmosConnection__key', 'DocumentsStorage',
         // Google talks only to https (and pushes only to https): plain http is for the local fakes.
         'GOOGLE_CALENDAR_ROOT_URL', 'GOOGLE_OAUTH_TOKEN_URL', 'CALENDAR_OAUTH_REDIRECT_URI', 'CALENDAR_CONNECTED_REDIRECT_URL', 'CALENDAR_PUSH_ADDRESS',
       ].sort(),
@@ -153,6 +161,91 @@ describe('loadConfig', () => {
   });
 
   it('names every bad key in the error message', () => {
-    expect(() => loadConfig({})).toThrow(/Invalid configuration \(17 settings\):\n  - CosmosConnection__accountEndpoint: missing/);
+    expect(() => loadConfig({})).toThrow(/Invalid configuration \(18 settings\):\n  - CosmosConnection__accountEndpoint: missing/);
+  });
+});
+
+/** Every `%NAME%` binding expression in `functions/` (the Functions host resolves them from app settings). */
+function bindingExpressionsInFunctions(): string[] {
+  const root = resolve(import.meta.dirname, '../../../functions');
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+  const names = new Set<string>();
+  for (const file of files) {
+    for (const match of readFileSync(join(root, file), 'utf8').matchAll(/['"`]%([A-Za-z_][A-Za-z0-9_]*)%['"`]/g)) names.add(match[1]!);
+  }
+  return [...names].sort();
+}
+
+describe('settings read by binding expressions', () => {
+  it('lists exactly the %…% expressions the functions use', () => {
+    expect(bindingExpressionsInFunctions()).toEqual([...BINDING_EXPRESSION_SETTINGS].sort());
+  });
+
+  it.each(BINDING_EXPRESSION_SETTINGS)('requires %s instead of defaulting it (a default never reaches the binding)', (key) => {
+    const { [key]: _dropped, ...rest } = azure;
+    expect(Object.keys(issuesOf(rest))).toEqual([key]);
+    expect(issuesOf(rest)[key]).toMatch(/^missing: /);
+    const { [key]: _droppedLocally, ...localRest } = local;
+    expect(Object.keys(issuesOf(localRest))).toEqual([key]);
+  });
+});
+
+describe('one managed identity in Azure', () => {
+  it.each(['CosmosConnection', 'DocumentsStorage', 'ServiceBusConnection'])('refuses %s__clientId without %s__credential=managedidentity', (connection) => {
+    const { [`${connection}__credential`]: _dropped, ...rest } = azure;
+    const issues = issuesOf(rest);
+    expect(Object.keys(issues)).toEqual([`${connection}__credential`]);
+    expect(issues[`${connection}__credential`]).toContain(`${connection}__clientId only together with it`);
+  });
+
+  it('accepts only managedidentity as a credential kind', () => {
+    expect(issuesOf({ ...azure, CosmosConnection__credential: 'connectionstring' }).CosmosConnection__credential).toContain("'managedidentity'");
+  });
+
+  it('needs AZURE_CLIENT_ID for the clients the app builds itself when the connections name a user-assigned identity', () => {
+    const { AZURE_CLIENT_ID: _dropped, ...rest } = azure;
+    const issues = issuesOf(rest);
+    expect(Object.keys(issues)).toEqual(['AZURE_CLIENT_ID']);
+    expect(issues.AZURE_CLIENT_ID).toContain('App Configuration');
+  });
+
+  it('refuses a connection that names another identity than AZURE_CLIENT_ID', () => {
+    const issues = issuesOf({ ...azure, ServiceBusConnection__clientId: '00000000-0000-0000-0000-000000000002' });
+    expect(Object.keys(issues)).toEqual(['ServiceBusConnection__clientId']);
+    expect(issues.ServiceBusConnection__clientId).toContain('AZURE_CLIENT_ID');
+  });
+
+  it('passes the identity to the app (App Configuration and the other clients use the same client id)', () => {
+    expect(loadConfig(azure).identity).toEqual({ clientId: azure.AZURE_CLIENT_ID });
+    const { AZURE_CLIENT_ID: _a, CosmosConnection__clientId: _b, DocumentsStorage__clientId: _c, ServiceBusConnection__clientId: _d, ...systemIdentity } = azure;
+    expect(loadConfig(systemIdentity).identity).toEqual({});
+  });
+
+  it.each([
+    ['CosmosConnection__key', 'a2V5'],
+    ['CosmosConnection', 'AccountEndpoint=https://x.documents.azure.com:443/;AccountKey=a2V5;'],
+    ['DocumentsStorage', 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=a2V5'],
+    ['AzureWebJobsStorage', 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=a2V5'],
+  ])('refuses the secret %s in Azure (keys are local only)', (key, value) => {
+    const issues = issuesOf({ ...azure, [key]: value });
+    expect(Object.keys(issues)).toEqual([key]);
+    expect(issues[key]).toContain('managed identity');
+    expect(() => loadConfig({ ...local, [key]: value })).not.toThrow();
+  });
+
+  it('refuses a Cosmos DB key for the key rotation command in Azure too', () => {
+    const rotation = { CosmosConnection__accountEndpoint: azure.CosmosConnection__accountEndpoint, COSMOS_DATABASE_NAME: 'stageline', ENCRYPTION_KEYS: azure.ENCRYPTION_KEYS, ENCRYPTION_KEY_ID: 'k1' };
+    expect(loadKeyRotationConfig(rotation).cosmos.auth).toEqual({ kind: 'identity' });
+    expect(() => loadKeyRotationConfig({ ...rotation, CosmosConnection__key: 'a2V5' })).toThrow(/CosmosConnection__key/);
+  });
+});
+
+describe('loadTelemetryConfig', () => {
+  it('reads where telemetry goes and the identity that sends it, and nothing else', () => {
+    expect(loadTelemetryConfig({})).toEqual({});
+    expect(loadTelemetryConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=x', AZURE_CLIENT_ID: 'id-1', AUTH_AUDIENCE: undefined })).toEqual({
+      appInsightsConnectionString: 'InstrumentationKey=x',
+      clientId: 'id-1',
+    });
   });
 });
