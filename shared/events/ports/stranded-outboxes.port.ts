@@ -7,6 +7,8 @@ export interface StrandedOutbox {
   /** Publish attempts that failed so far (change feed and sweeps). */
   readonly attempts: number;
   readonly lastError: string;
+  /** The stored document cannot be read as an application: parked for an operator, never retried by the sweeper. */
+  readonly deadLettered?: true;
 }
 
 export interface StoredStrandedOutbox {
@@ -22,7 +24,12 @@ export interface StoredStrandedOutbox {
 export interface StrandedOutboxes {
   /** Records (or counts one more failure for) an application whose publish failed. */
   record(tenantId: string, applicationId: string, error: string, at: string): Promise<void>;
-  /** Up to `limit` entries, oldest first. */
+  /**
+   * Parks an application whose stored document is unreadable (retrying cannot help): kept with
+   * the reason until an operator repairs the document and deletes the entry (or clears the flag).
+   */
+  deadLetter(tenantId: string, applicationId: string, error: string, at: string): Promise<void>;
+  /** Up to `limit` entries to retry, oldest first (dead-lettered ones are not among them). */
   list(limit: number): Promise<readonly StoredStrandedOutbox[]>;
   /** Removes an entry after its outbox was published, unless it was recorded again meanwhile. */
   clear(stored: StoredStrandedOutbox): Promise<void>;

@@ -17,7 +17,10 @@ export interface ChangedOutboxesOutcome {
   readonly published: number;
   /** Applications whose publish failed: recorded in the stranded index for the sweeper. */
   readonly stranded: readonly { readonly tenantId: string; readonly id: string; readonly reason: string }[];
-  /** Documents that cannot be read as applications: retrying cannot help, so they are reported, not retried. */
+  /**
+   * Documents that cannot be read as applications: retrying cannot help, so each is reported
+   * (metric, log) and dead-lettered in the stranded index when it names its tenant.
+   */
   readonly unreadable: readonly { readonly id: string; readonly reason: string }[];
 }
 
@@ -34,6 +37,7 @@ const CONCURRENCY = 8;
 export async function publishChangedOutboxes(deps: ChangedOutboxesDeps, documents: readonly unknown[]): Promise<ChangedOutboxesOutcome> {
   const pending: OutboxSnapshot[] = [];
   const unreadable: { id: string; reason: string }[] = [];
+  const unrecorded: unknown[] = [];
   for (const document of documents) {
     const parsed = feedDocumentSchema.safeParse(document);
     if (parsed.success) {
@@ -44,12 +48,13 @@ export async function publishChangedOutboxes(deps: ChangedOutboxesDeps, document
       const reason = z.prettifyError(parsed.error);
       unreadable.push({ id, reason });
       reportUnreadable(new UnreadableDocumentError('applications', id, [reason]), 'outbox-publisher');
+      const tenantId = tenantOf(document);
+      if (tenantId !== undefined && id !== '(no id)') await deps.stranded.deadLetter(tenantId, id, `unreadable: ${reason}`, deps.clock.now()).catch((error: unknown) => unrecorded.push(error));
     }
   }
 
   let published = 0;
   const stranded: { tenantId: string; id: string; reason: string }[] = [];
-  const unrecorded: unknown[] = [];
   for (let start = 0; start < pending.length; start += CONCURRENCY) {
     const chunk = pending.slice(start, start + CONCURRENCY);
     const results = await Promise.allSettled(chunk.map((snapshot) => publishOutbox(deps, snapshot)));
@@ -74,6 +79,11 @@ export async function publishChangedOutboxes(deps: ChangedOutboxesDeps, document
     throw new AggregateError(unrecorded, `${unrecorded.length} outbox(es) could neither be published nor recorded as stranded; the batch will be retried.`);
   }
   return { published, stranded, unreadable };
+}
+
+function tenantOf(document: unknown): string | undefined {
+  const tenantId = typeof document === 'object' && document !== null ? (document as { tenantId?: unknown }).tenantId : undefined;
+  return typeof tenantId === 'string' && tenantId !== '' ? tenantId : undefined;
 }
 
 function idOf(document: unknown): string {

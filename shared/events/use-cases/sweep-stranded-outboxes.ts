@@ -1,3 +1,4 @@
+import { UnreadableDocumentError } from '../../platform/cosmos/cosmos-failure.ts';
 import type { ApplicationRepository } from '../../stages/ports/application-repository.port.ts';
 import type { StrandedOutboxes } from '../ports/stranded-outboxes.port.ts';
 import { countPublished, countPublishFailure, recordStrandedAge, recordSweep } from './outbox-metrics.ts';
@@ -53,7 +54,9 @@ export async function sweepStrandedOutboxes(deps: SweepDeps, options: SweepOptio
       const reason = error instanceof Error ? error.message : String(error);
       failures.push({ applicationId, reason });
       countPublishFailure('sweeper');
-      await deps.stranded.record(tenantId, applicationId, reason, deps.clock.now()).catch(() => undefined);
+      // A document that cannot be read will not be read next minute either: park it for an operator.
+      const park = error instanceof UnreadableDocumentError ? deps.stranded.deadLetter.bind(deps.stranded) : deps.stranded.record.bind(deps.stranded);
+      await park(tenantId, applicationId, reason, deps.clock.now()).catch(() => undefined);
     }
   }
   recordSweep(oldestAgeSeconds);

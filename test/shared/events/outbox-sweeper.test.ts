@@ -98,6 +98,18 @@ describe('outbox sweeper and change-feed batches', () => {
     expect(await timelineIds()).toEqual(['acme:fails-1:1', 'acme:works-1:1']);
   });
 
+  it('a stranded application whose stored document became unreadable is dead-lettered, not retried every minute', async () => {
+    await fx().seed('rots-1');
+    await fx().events.stranded.record('acme', 'rots-1', 'topic unavailable', fx().clock.now());
+    const container = fx().cosmos.container('applications');
+    const { resource } = await container.item('rots-1', ['acme', 'rots-1']).read();
+    await container.item('rots-1', ['acme', 'rots-1']).replace({ ...resource, stages: 'not a list' });
+    const outcome = await sweepStrandedOutboxes(fx().deps());
+    expect(outcome.failures.map((failure) => failure.applicationId)).toEqual(['rots-1']);
+    expect(await stranded()).toEqual([expect.objectContaining({ id: 'acme:rots-1', deadLettered: true, attempts: 2 })]);
+    expect(await sweepStrandedOutboxes(fx().deps())).toMatchObject({ applications: 0, failures: [] });
+  });
+
   it('a change-feed batch publishes what it can, reports unreadable documents, and throws only when a failure cannot be recorded', async () => {
     const a = await fx().seed('batch-a');
     const b = await fx().seed('batch-b');
@@ -110,10 +122,23 @@ describe('outbox sweeper and change-feed batches', () => {
     expect(outcome).toMatchObject({ published: 1, stranded: [] });
     expect(outcome.unreadable.map((item) => item.id)).toEqual(['not-an-application']);
     expect(await timelineIds()).toEqual(['acme:batch-a:1']);
+    // Named no tenant: reported only (metric and log), nothing to key an index entry by.
+    expect(await stranded()).toEqual([]);
+
+    // An unreadable application of a tenant is dead-lettered in the index; the sweeper leaves it to an operator.
+    const broken = { ...b.document, id: 'batch-broken', outbox: [{ ...b.document.outbox[0]!, seq: 'one' }] };
+    const second = await publishChangedOutboxes(fx().deps(), [broken, a.document]);
+    expect(second.unreadable.map((item) => item.id)).toEqual(['batch-broken']);
+    expect(await stranded()).toEqual([expect.objectContaining({ id: 'acme:batch-broken', deadLettered: true, lastError: expect.stringContaining('unreadable') })]);
+    const applications = countingApplications();
+    expect(await sweepStrandedOutboxes(fx().deps({ applications }))).toMatchObject({ applications: 0, republished: 0 });
+    expect(applications.reads).toBe(0);
+    await fx().cosmos.container('strandedOutboxes').item('acme:batch-broken', 'acme').delete();
 
     const c = await fx().seed('batch-c');
     const unrecordable: StrandedOutboxes = {
       record: async () => Promise.reject(new Error('index unavailable')),
+      deadLetter: async () => Promise.reject(new Error('index unavailable')),
       list: async () => [],
       clear: async () => undefined,
     };
