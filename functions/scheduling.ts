@@ -1,6 +1,6 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { parseStageCloudEvent } from '../shared/events/domain/stage-cloud-event.ts';
-import type { SyncRequest } from '../shared/scheduling/use-cases/receive-calendar-notification.ts';
+import type { SyncRequest } from '../shared/scheduling/use-cases/connection/receive-calendar-notification.ts';
 import { services } from './app-services.ts';
 import { registerRoute } from './http/register-route.ts';
 import { schedulingRoutes } from './http/routes/scheduling.routes.ts';

@@ -26,22 +26,22 @@ import type { ListSlotsQuery, PublishSlotsBody, SlotView, StageSlotsResponse } f
 import type { AttendeeDirectory } from './ports/attendee-directory.port.ts';
 import type { CalendarAuthorization } from './ports/calendar-authorization.port.ts';
 import type { CalendarPort } from './ports/calendar.port.ts';
-import { cancelInterviewEvent, type CancellationOutcome } from './use-cases/cancel-interview-event.ts';
-import { calendarReencryptor } from './use-cases/calendar-reencryptor.ts';
-import { disconnectCalendar, getCalendarConnection } from './use-cases/calendar-connection-view.ts';
-import { completeCalendarConnection, type CallbackOutcome } from './use-cases/complete-calendar-connection.ts';
-import { connectCalendar } from './use-cases/connect-calendar.ts';
-import { createScheduledInterview } from './use-cases/create-scheduled-interview.ts';
-import { listStageSlots } from './use-cases/list-stage-slots.ts';
-import { deleteSlot, listSlots } from './use-cases/manage-slots.ts';
-import { pollCalendars, type PollReport } from './use-cases/poll-calendars.ts';
-import { publishSlots } from './use-cases/publish-slots.ts';
-import { receiveCalendarNotification, type SyncRequest } from './use-cases/receive-calendar-notification.ts';
-import { rescheduleInterview } from './use-cases/reschedule-interview.ts';
-import { scheduleInterview } from './use-cases/schedule-interview.ts';
+import { cancelInterviewEvent, type CancellationOutcome } from './use-cases/booking/cancel-interview-event.ts';
+import { calendarReencryptor } from './use-cases/connection/calendar-reencryptor.ts';
+import { disconnectCalendar, getCalendarConnection } from './use-cases/connection/calendar-connection-view.ts';
+import { completeCalendarConnection, type CallbackOutcome } from './use-cases/connection/complete-calendar-connection.ts';
+import { connectCalendar } from './use-cases/connection/connect-calendar.ts';
+import { createScheduledInterview } from './use-cases/booking/create-scheduled-interview.ts';
+import { listStageSlots } from './use-cases/slots/list-stage-slots.ts';
+import { deleteSlot, listSlots } from './use-cases/slots/manage-slots.ts';
+import { pollCalendars, type PollReport } from './use-cases/sync/poll-calendars.ts';
+import { publishSlots } from './use-cases/slots/publish-slots.ts';
+import { receiveCalendarNotification, type SyncRequest } from './use-cases/connection/receive-calendar-notification.ts';
+import { rescheduleInterview } from './use-cases/booking/reschedule-interview.ts';
+import { scheduleInterview } from './use-cases/booking/schedule-interview.ts';
 import type { SchedulingDeps } from './use-cases/scheduling-deps.ts';
-import { sweepBookings, type SweepReport } from './use-cases/sweep-bookings.ts';
-import { syncCalendar, type SyncOutcome } from './use-cases/sync-calendar.ts';
+import { sweepBookings, type SweepReport } from './use-cases/booking/sweep-bookings.ts';
+import { syncCalendar, type SyncOutcome } from './use-cases/sync/sync-calendar.ts';
 
 /** The scheduling use cases, bound to their dependencies. */
 export interface SchedulingUseCases {

@@ -1,10 +1,10 @@
-import type { Access } from '../../auth/domain/permissions.ts';
-import { DomainError } from '../../platform/errors.ts';
-import { findStage } from '../../stages/domain/application.ts';
-import { isOpen } from '../domain/slot.ts';
-import { formatInZone } from '../domain/wall-time.ts';
-import type { StageSlotsResponse } from '../api/slots.schema.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import type { Access } from '../../../auth/domain/permissions.ts';
+import { DomainError } from '../../../platform/errors.ts';
+import { findStage } from '../../../stages/domain/application.ts';
+import { isOpen } from '../../domain/slot.ts';
+import { formatInZone } from '../../domain/wall-time.ts';
+import type { StageSlotsResponse } from '../../api/slots.schema.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 const HORIZON_MS = 365 * 86_400_000;
 

@@ -1,8 +1,8 @@
-import type { Access } from '../../auth/domain/permissions.ts';
-import type { ScheduleBody, ScheduleResponse } from '../api/schedule.schema.ts';
+import type { Access } from '../../../auth/domain/permissions.ts';
+import type { ScheduleBody, ScheduleResponse } from '../../api/schedule.schema.ts';
 import { bookInterview } from './book-interview.ts';
-import { scheduleHref } from './scheduling-paths.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import { scheduleHref } from '../scheduling-paths.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 /**
  * `POST /api/applications/{applicationId}/stages/{stageId}/schedule { slotId }`: the stage's

@@ -1,17 +1,17 @@
-import { DomainError } from '../../platform/errors.ts';
-import type { ApplicationDocument } from '../../stages/domain/application.ts';
-import type { Stage } from '../../stages/domain/stage.model.ts';
-import { isCalendarFailure } from '../domain/calendar-failure.ts';
-import type { ScheduledCall } from '../domain/scheduled-call.ts';
-import { HOLD_TTL_MS, releaseHold, type Slot } from '../domain/slot.ts';
+import { DomainError } from '../../../platform/errors.ts';
+import type { ApplicationDocument } from '../../../stages/domain/application.ts';
+import type { Stage } from '../../../stages/domain/stage.model.ts';
+import { isCalendarFailure } from '../../domain/calendar-failure.ts';
+import type { ScheduledCall } from '../../domain/scheduled-call.ts';
+import { HOLD_TTL_MS, releaseHold, type Slot } from '../../domain/slot.ts';
 import { finalize } from './booking-steps.ts';
-import { updateCall } from './call-records.ts';
-import { startBudget } from './calendar-retry.ts';
-import { openCalendarSession } from './calendar-session.ts';
+import { updateCall } from '../call-records.ts';
+import { startBudget } from '../calendar-retry.ts';
+import { openCalendarSession } from '../calendar-session.ts';
 import { systemAccess } from './cancel-interview-event.ts';
 import { finalizeMove, moveEvent } from './reschedule-interview.ts';
-import { quietly, releaseSlotHold } from './slot-holds.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import { quietly, releaseSlotHold } from '../slot-holds.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 export interface SweepReport {
   /** Expired holds given back (their booking never committed). */

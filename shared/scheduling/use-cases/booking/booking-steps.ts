@@ -1,10 +1,10 @@
-import { CalendarFailure, isCalendarFailure } from '../domain/calendar-failure.ts';
-import type { ScheduledCall } from '../domain/scheduled-call.ts';
-import type { CalendarEvent, InterviewEventDraft } from '../ports/calendar.port.ts';
-import { updateCall } from './call-records.ts';
-import type { CalendarSession } from './calendar-session.ts';
-import { bookHeldSlot, quietly, releaseSlotHold } from './slot-holds.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import { CalendarFailure, isCalendarFailure } from '../../domain/calendar-failure.ts';
+import type { ScheduledCall } from '../../domain/scheduled-call.ts';
+import type { CalendarEvent, InterviewEventDraft } from '../../ports/calendar.port.ts';
+import { updateCall } from '../call-records.ts';
+import type { CalendarSession } from '../calendar-session.ts';
+import { bookHeldSlot, quietly, releaseSlotHold } from '../slot-holds.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 /** The steps of a booking around its commit: the event (made or adopted), undoing it, finishing it. */
 

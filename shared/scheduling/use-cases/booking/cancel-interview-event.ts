@@ -1,11 +1,11 @@
-import type { Access } from '../../auth/domain/permissions.ts';
-import { DomainError } from '../../platform/errors.ts';
-import { isCalendarFailure } from '../domain/calendar-failure.ts';
-import { updateCall } from './call-records.ts';
-import { startBudget } from './calendar-retry.ts';
-import { openCalendarSession } from './calendar-session.ts';
-import { freeBookedSlot } from './slot-holds.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import type { Access } from '../../../auth/domain/permissions.ts';
+import { DomainError } from '../../../platform/errors.ts';
+import { isCalendarFailure } from '../../domain/calendar-failure.ts';
+import { updateCall } from '../call-records.ts';
+import { startBudget } from '../calendar-retry.ts';
+import { openCalendarSession } from '../calendar-session.ts';
+import { freeBookedSlot } from '../slot-holds.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 export const CALENDAR_SYNC_ACTOR = { role: 'system', id: 'calendar-sync' } as const;
 

@@ -1,13 +1,13 @@
-import { open } from '../../platform/crypto/envelope.ts';
-import { connectionAad, type ConnectionTokens } from '../domain/calendar-connection.ts';
-import { isCalendarFailure } from '../domain/calendar-failure.ts';
-import type { OAuthCallbackQuery } from '../api/calendar-connection.schema.ts';
-import { startBudget, withRetries } from './calendar-retry.ts';
-import { openCalendarSession, sealTokens, updateConnection } from './calendar-session.ts';
-import { quietly } from './slot-holds.ts';
+import { open } from '../../../platform/crypto/envelope.ts';
+import { connectionAad, type ConnectionTokens } from '../../domain/calendar-connection.ts';
+import { isCalendarFailure } from '../../domain/calendar-failure.ts';
+import type { OAuthCallbackQuery } from '../../api/calendar-connection.schema.ts';
+import { startBudget, withRetries } from '../calendar-retry.ts';
+import { openCalendarSession, sealTokens, updateConnection } from '../calendar-session.ts';
+import { quietly } from '../slot-holds.ts';
 import { startChannel, stopChannel } from './watch-channels.ts';
 import { requestSync } from './receive-calendar-notification.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 export type CallbackOutcome = { readonly connected: true } | { readonly connected: false; readonly reason: string };
 

@@ -1,25 +1,25 @@
-import type { Access } from '../../auth/domain/permissions.ts';
-import type { RetryAction } from '../../platform/errors.ts';
-import { DomainError } from '../../platform/errors.ts';
-import { invalidRequest } from '../../platform/validation.ts';
-import { stageViewFor } from '../../stages/api/application-views.ts';
-import type { StageResponse } from '../../stages/api/application-views.schema.ts';
-import { addStage, applyStageAction, type AggregateResult, type ApplicationDocument } from '../../stages/domain/application.ts';
-import type { CreateStageBody } from '../../stages/domain/create-stage.schema.ts';
-import type { LiveInterviewCall } from '../../stages/domain/types/live-interview.schema.ts';
-import type { Stage } from '../../stages/domain/stage.model.ts';
-import { calendarEventIdFor, callIdFor, stageIdForNewInterview } from '../domain/call-identity.ts';
-import { CalendarFailure, mayHaveTakenEffect } from '../domain/calendar-failure.ts';
-import { callSummary, type Attendee, type ScheduledCall } from '../domain/scheduled-call.ts';
-import type { Slot } from '../domain/slot.ts';
-import type { CalendarEvent } from '../ports/calendar.port.ts';
-import type { CallView } from '../api/schedule.schema.ts';
-import { callView, updateCall } from './call-records.ts';
-import { calendarUnavailable, startBudget } from './calendar-retry.ts';
-import { openCalendarSession, type CalendarSession } from './calendar-session.ts';
-import { holdSlotFor, quietly, releaseSlotHold } from './slot-holds.ts';
+import type { Access } from '../../../auth/domain/permissions.ts';
+import type { RetryAction } from '../../../platform/errors.ts';
+import { DomainError } from '../../../platform/errors.ts';
+import { invalidRequest } from '../../../platform/validation.ts';
+import { stageViewFor } from '../../../stages/api/application-views.ts';
+import type { StageResponse } from '../../../stages/api/application-views.schema.ts';
+import { addStage, applyStageAction, type AggregateResult, type ApplicationDocument } from '../../../stages/domain/application.ts';
+import type { CreateStageBody } from '../../../stages/domain/create-stage.schema.ts';
+import type { LiveInterviewCall } from '../../../stages/domain/types/live-interview.schema.ts';
+import type { Stage } from '../../../stages/domain/stage.model.ts';
+import { calendarEventIdFor, callIdFor, stageIdForNewInterview } from '../../domain/call-identity.ts';
+import { CalendarFailure, mayHaveTakenEffect } from '../../domain/calendar-failure.ts';
+import { callSummary, type Attendee, type ScheduledCall } from '../../domain/scheduled-call.ts';
+import type { Slot } from '../../domain/slot.ts';
+import type { CalendarEvent } from '../../ports/calendar.port.ts';
+import type { CallView } from '../../api/schedule.schema.ts';
+import { callView, updateCall } from '../call-records.ts';
+import { calendarUnavailable, startBudget } from '../calendar-retry.ts';
+import { openCalendarSession, type CalendarSession } from '../calendar-session.ts';
+import { holdSlotFor, quietly, releaseSlotHold } from '../slot-holds.ts';
 import { compensate, createOrAdoptEvent, eventDraft, finalize } from './booking-steps.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 /** What to book: an existing live interview, or a new one created with the booking. */
 export type BookingTarget = {

@@ -1,11 +1,11 @@
-import type { Access } from '../../auth/domain/permissions.ts';
-import { DomainError } from '../../platform/errors.ts';
-import { invalidRequest } from '../../platform/validation.ts';
-import type { FieldIssue } from '../../platform/validation.ts';
-import { newSlot, overlaps, type Slot } from '../domain/slot.ts';
-import { formatInZone, resolveWallTime } from '../domain/wall-time.ts';
-import type { PublishSlotsBody, SlotInput, SlotView } from '../api/slots.schema.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import type { Access } from '../../../auth/domain/permissions.ts';
+import { DomainError } from '../../../platform/errors.ts';
+import { invalidRequest } from '../../../platform/validation.ts';
+import type { FieldIssue } from '../../../platform/validation.ts';
+import { newSlot, overlaps, type Slot } from '../../domain/slot.ts';
+import { formatInZone, resolveWallTime } from '../../domain/wall-time.ts';
+import type { PublishSlotsBody, SlotInput, SlotView } from '../../api/slots.schema.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 const MIN_MINUTES = 15;
 const MAX_MINUTES = 8 * 60;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { seal } from '../../platform/crypto/envelope.ts';
-import { CHANNEL_OVERLAP_MS, channelRenewBeforeMs, channelTokenAad, type ChannelRef } from '../domain/calendar-connection.ts';
-import { isCalendarFailure } from '../domain/calendar-failure.ts';
-import { updateConnection, type CalendarSession } from './calendar-session.ts';
-import { quietly } from './slot-holds.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import { seal } from '../../../platform/crypto/envelope.ts';
+import { CHANNEL_OVERLAP_MS, channelRenewBeforeMs, channelTokenAad, type ChannelRef } from '../../domain/calendar-connection.ts';
+import { isCalendarFailure } from '../../domain/calendar-failure.ts';
+import { updateConnection, type CalendarSession } from '../calendar-session.ts';
+import { quietly } from '../slot-holds.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 /**
  * Starts a push channel (`events.watch`) on the recruiter's calendar: a random channel token,

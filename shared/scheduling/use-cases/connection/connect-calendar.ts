@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Access } from '../../auth/domain/permissions.ts';
-import { seal } from '../../platform/crypto/envelope.ts';
-import { connectionAad, emptyConnection } from '../domain/calendar-connection.ts';
-import type { ConnectCalendarBody } from '../api/calendar-connection.schema.ts';
-import { updateConnection } from './calendar-session.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import type { Access } from '../../../auth/domain/permissions.ts';
+import { seal } from '../../../platform/crypto/envelope.ts';
+import { connectionAad, emptyConnection } from '../../domain/calendar-connection.ts';
+import type { ConnectCalendarBody } from '../../api/calendar-connection.schema.ts';
+import { updateConnection } from '../calendar-session.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 /** How long the link to Google's consent screen stays usable. */
 export const AUTHORIZATION_TTL_SECONDS = 600;

@@ -1,13 +1,13 @@
-import type { Access } from '../../auth/domain/permissions.ts';
-import { isCalendarFailure } from '../domain/calendar-failure.ts';
-import type { CalendarConnection } from '../domain/calendar-connection.ts';
-import type { CalendarConnectionView } from '../api/calendar-connection.schema.ts';
-import { startBudget } from './calendar-retry.ts';
-import { openCalendarSession, tokensOf, updateConnection, type CalendarSession } from './calendar-session.ts';
-import { CONNECT_ROUTE } from './scheduling-paths.ts';
-import { quietly } from './slot-holds.ts';
+import type { Access } from '../../../auth/domain/permissions.ts';
+import { isCalendarFailure } from '../../domain/calendar-failure.ts';
+import type { CalendarConnection } from '../../domain/calendar-connection.ts';
+import type { CalendarConnectionView } from '../../api/calendar-connection.schema.ts';
+import { startBudget } from '../calendar-retry.ts';
+import { openCalendarSession, tokensOf, updateConnection, type CalendarSession } from '../calendar-session.ts';
+import { CONNECT_ROUTE } from '../scheduling-paths.ts';
+import { quietly } from '../slot-holds.ts';
 import { stopChannel } from './watch-channels.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 export function connectionView(connection: CalendarConnection | undefined): CalendarConnectionView {
   if (connection === undefined) return { state: 'not_connected' };

@@ -1,8 +1,8 @@
-import { isStale, reseal } from '../../platform/crypto/envelope.ts';
-import type { Keyring } from '../../platform/crypto/keyring.ts';
-import type { ReencryptionReport, Reencryptor } from '../../platform/crypto/reencryption.ts';
-import { channelTokenAad, connectionAad, type CalendarChannel, type CalendarConnection } from '../domain/calendar-connection.ts';
-import type { ChannelStore, ConnectionStore } from '../ports/scheduling-stores.port.ts';
+import { isStale, reseal } from '../../../platform/crypto/envelope.ts';
+import type { Keyring } from '../../../platform/crypto/keyring.ts';
+import type { ReencryptionReport, Reencryptor } from '../../../platform/crypto/reencryption.ts';
+import { channelTokenAad, connectionAad, type CalendarChannel, type CalendarConnection } from '../../domain/calendar-connection.ts';
+import type { ChannelStore, ConnectionStore } from '../../ports/scheduling-stores.port.ts';
 
 /**
  * Re-seals the calendar's secrets with the keyring's current key: each connection's tokens and

@@ -1,8 +1,8 @@
-import type { Access } from '../../auth/domain/permissions.ts';
-import { DomainError } from '../../platform/errors.ts';
-import type { ListSlotsQuery, SlotView } from '../api/slots.schema.ts';
+import type { Access } from '../../../auth/domain/permissions.ts';
+import { DomainError } from '../../../platform/errors.ts';
+import type { ListSlotsQuery, SlotView } from '../../api/slots.schema.ts';
 import { slotView } from './publish-slots.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -1,18 +1,18 @@
-import type { Access } from '../../auth/domain/permissions.ts';
-import { DomainError } from '../../platform/errors.ts';
-import { invalidRequest } from '../../platform/validation.ts';
-import type { StageResponse } from '../../stages/api/application-views.schema.ts';
-import { applyStageAction, findStage } from '../../stages/domain/application.ts';
-import { isCalendarFailure, mayHaveTakenEffect, CalendarFailure } from '../domain/calendar-failure.ts';
-import { callSummary, type PendingMove, type ScheduledCall } from '../domain/scheduled-call.ts';
-import type { CalendarEvent } from '../ports/calendar.port.ts';
-import type { RescheduleBody, ScheduleResponse } from '../api/schedule.schema.ts';
-import { callView, updateCall } from './call-records.ts';
-import { calendarUnavailable, startBudget } from './calendar-retry.ts';
-import { openCalendarSession, type CalendarSession } from './calendar-session.ts';
-import { rescheduleHref } from './scheduling-paths.ts';
-import { bookHeldSlot, freeBookedSlot, holdSlotFor, quietly, releaseSlotHold } from './slot-holds.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import type { Access } from '../../../auth/domain/permissions.ts';
+import { DomainError } from '../../../platform/errors.ts';
+import { invalidRequest } from '../../../platform/validation.ts';
+import type { StageResponse } from '../../../stages/api/application-views.schema.ts';
+import { applyStageAction, findStage } from '../../../stages/domain/application.ts';
+import { isCalendarFailure, mayHaveTakenEffect, CalendarFailure } from '../../domain/calendar-failure.ts';
+import { callSummary, type PendingMove, type ScheduledCall } from '../../domain/scheduled-call.ts';
+import type { CalendarEvent } from '../../ports/calendar.port.ts';
+import type { RescheduleBody, ScheduleResponse } from '../../api/schedule.schema.ts';
+import { callView, updateCall } from '../call-records.ts';
+import { calendarUnavailable, startBudget } from '../calendar-retry.ts';
+import { openCalendarSession, type CalendarSession } from '../calendar-session.ts';
+import { rescheduleHref } from '../scheduling-paths.ts';
+import { bookHeldSlot, freeBookedSlot, holdSlotFor, quietly, releaseSlotHold } from '../slot-holds.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 /**
  * `POST …/stages/{stageId}/reschedule { slotId, reason? }`: the recruiter approves the

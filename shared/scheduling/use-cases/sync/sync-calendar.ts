@@ -1,13 +1,13 @@
-import { DomainError } from '../../platform/errors.ts';
-import { isCalendarFailure } from '../domain/calendar-failure.ts';
-import { callSummary, type ScheduledCall } from '../domain/scheduled-call.ts';
-import type { CalendarEvent } from '../ports/calendar.port.ts';
-import { updateCall } from './call-records.ts';
-import { startBudget, type CallBudget } from './calendar-retry.ts';
-import { openCalendarSession, updateConnection, type CalendarSession } from './calendar-session.ts';
-import { systemAccess } from './cancel-interview-event.ts';
-import { freeBookedSlot, quietly } from './slot-holds.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import { DomainError } from '../../../platform/errors.ts';
+import { isCalendarFailure } from '../../domain/calendar-failure.ts';
+import { callSummary, type ScheduledCall } from '../../domain/scheduled-call.ts';
+import type { CalendarEvent } from '../../ports/calendar.port.ts';
+import { updateCall } from '../call-records.ts';
+import { startBudget, type CallBudget } from '../calendar-retry.ts';
+import { openCalendarSession, updateConnection, type CalendarSession } from '../calendar-session.ts';
+import { systemAccess } from '../booking/cancel-interview-event.ts';
+import { freeBookedSlot, quietly } from '../slot-holds.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 export interface SyncOutcome {
   readonly status: 'synced' | 'not_connected';

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { open } from '../../platform/crypto/envelope.ts';
-import { countNotification, type NotificationOutcome } from '../calendar-metrics.ts';
-import { boundedMessageId, channelTokenAad, connectionIdFor } from '../domain/calendar-connection.ts';
-import type { CalendarNotificationHeaders } from '../api/calendar-connection.schema.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import { open } from '../../../platform/crypto/envelope.ts';
+import { countNotification, type NotificationOutcome } from '../../calendar-metrics.ts';
+import { boundedMessageId, channelTokenAad, connectionIdFor } from '../../domain/calendar-connection.ts';
+import type { CalendarNotificationHeaders } from '../../api/calendar-connection.schema.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 /** The body of a `calendar-sync` message. */
 export interface SyncRequest {

@@ -1,12 +1,12 @@
-import { recordInvalidConnections } from '../calendar-metrics.ts';
-import { updateCall } from './call-records.ts';
-import { startBudget } from './calendar-retry.ts';
-import { openCalendarSession, sendInvalidNotice } from './calendar-session.ts';
-import { systemAccess } from './cancel-interview-event.ts';
-import { quietly } from './slot-holds.ts';
+import { recordInvalidConnections } from '../../calendar-metrics.ts';
+import { updateCall } from '../call-records.ts';
+import { startBudget } from '../calendar-retry.ts';
+import { openCalendarSession, sendInvalidNotice } from '../calendar-session.ts';
+import { systemAccess } from '../booking/cancel-interview-event.ts';
+import { quietly } from '../slot-holds.ts';
 import { applyQuietlyIfAllowed, syncCalendar } from './sync-calendar.ts';
-import { renewChannels } from './watch-channels.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import { renewChannels } from '../connection/watch-channels.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 export interface PollReport {
   readonly connections: number;

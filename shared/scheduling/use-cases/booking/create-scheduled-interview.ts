@@ -1,9 +1,9 @@
-import type { Access } from '../../auth/domain/permissions.ts';
-import type { StageResponse } from '../../stages/api/application-views.schema.ts';
-import type { ScheduledInterviewRequest } from '../../stages/ports/interview-booking.port.ts';
+import type { Access } from '../../../auth/domain/permissions.ts';
+import type { StageResponse } from '../../../stages/api/application-views.schema.ts';
+import type { ScheduledInterviewRequest } from '../../../stages/ports/interview-booking.port.ts';
 import { bookInterview } from './book-interview.ts';
-import { createStageHref } from './scheduling-paths.ts';
-import type { SchedulingDeps } from './scheduling-deps.ts';
+import { createStageHref } from '../scheduling-paths.ts';
+import type { SchedulingDeps } from '../scheduling-deps.ts';
 
 /**
  * A recruiter adds a live interview already booked in `data.slotId` (through
