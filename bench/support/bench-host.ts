@@ -1,0 +1,165 @@
+/**
+ * The benchmarks' host process: starts the local host as `npm start` does (`local/main.ts`), on
+ * free ports in a fresh data folder, and answers the benchmark client over the IPC channel of
+ * `child_process.fork` (`bench/support/host-process.ts`). The clients run in the parent process
+ * and reach the host over loopback HTTP only; IPC carries what an operator would read from the
+ * host itself: its memory, broker backlog, and what its Cosmos DB server did.
+ *
+ *   node bench/support/bench-host.ts --data-dir <dir> [--request-log]
+ *
+ * `--request-log`: the host logs every request to stdout, as `npm start` does; without it the
+ * host is silent, as in the tests.
+ *
+ * It observes its own Cosmos DB server without changing what it answers:
+ * - operations per `container:operation` of every request the server answered, except those
+ *   of the benchmark client (user agent `stageline-bench`), so the counts are the host's own;
+ * - documents read by queries and listings per container (the documents each one had to look
+ *   at: a partition-scoped query reads only its partitions), which the server's responses do
+ *   not report (its query metrics are a constant); the benchmark client's under `bench/…`;
+ * - the broker's journal appends by record (`send`, `deliver`, `complete`, …).
+ */
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { startLocalHost } from '../../local/host/local-host.ts';
+import { CosmosPipeline } from '../../local/cosmos/cosmos-request-pipeline.ts';
+import { JournalFile } from '../../local/journal/journal-file.ts';
+import type { CosmosRequest, CosmosResponse } from '../../local/cosmos/cosmos-dispatch.ts';
+import { sweepStrandedOutboxes } from '../../shared/events/use-cases/sweep-stranded-outboxes.ts';
+import { systemClock } from '../../shared/platform/clock.ts';
+import { BENCH_USER_AGENT, type HostCommand, type HostReady, type HostReply, type HostStats } from './host-protocol.ts';
+
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, 'request-log': { type: 'boolean', default: false } }, strict: true });
+if (!values['data-dir'] || !process.send) {
+  console.error('Usage: forked by bench/support/host-process.ts with --data-dir <dir> [--request-log]');
+  process.exit(2);
+}
+
+const operations = new Map<string, number>();
+const documentsRead = new Map<string, number>();
+const brokerJournal = new Map<string, number>();
+const add = (counts: Map<string, number>, key: string, n = 1) => counts.set(key, (counts.get(key) ?? 0) + n);
+observeCosmosServer();
+
+const host = await startLocalHost({
+  dataDir: values['data-dir'],
+  port: 0,
+  reset: true,
+  servicePorts: 'ephemeral',
+  // `npm start` passes no log: the host writes every line to the console.
+  ...(values['request-log'] ? {} : { log: () => undefined }),
+});
+
+const ready: HostReady = {
+  type: 'ready',
+  baseUrl: host.baseUrl,
+  dataDir: host.dataDir,
+  cosmos: { endpoint: host.settings['CosmosConnection__accountEndpoint']!, key: host.settings['CosmosConnection__key']!, caCertificatePath: host.settings['CosmosConnection__caCertificatePath']!, database: host.settings['COSMOS_DATABASE_NAME']! },
+};
+process.send(ready);
+
+process.on('message', (message: HostCommand) => {
+  void answer(message).then(
+    (value) => process.send!({ type: 'reply', id: message.id, value } satisfies HostReply),
+    (error: unknown) => process.send!({ type: 'reply', id: message.id, error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies HostReply),
+  );
+});
+process.on('disconnect', () => void host.stop().then(() => process.exit(0)));
+
+async function answer(command: HostCommand): Promise<unknown> {
+  switch (command.name) {
+    case 'stats':
+      return stats();
+    case 'reset': {
+      const before = stats();
+      operations.clear();
+      documentsRead.clear();
+      brokerJournal.clear();
+      host.services.stages.requests.reset();
+      return before;
+    }
+    case 'schedule': {
+      // `schedule` belongs to the scheduling capability (calendar booking); applied in code, as the
+      // capability does, so the benchmark needs no calendar connection.
+      const { tenantId, candidateId, applicationId, stageId, n } = command.args;
+      await host.services.stages.useCases.applyOwnedAction({ tenantId, actor: { role: 'candidate', id: candidateId } }, applicationId, stageId, 'schedule', {
+        slotId: `slot-${n}`,
+        scheduledCallId: `call-${n}`,
+        call: { start: '2030-03-20T09:00:00.000Z', end: '2030-03-20T10:00:00.000Z', timeZone: 'Europe/London', status: 'scheduled', calendarEventId: `bench-event-${n}-0123456789` },
+      });
+      return null;
+    }
+    case 'sweep': {
+      // What the `outboxSweeper` timer runs (functions/outbox-sweeper.ts), timed inside the host.
+      const { bus, events } = host.services;
+      const started = performance.now();
+      const outcome = await sweepStrandedOutboxes({ applications: events.applications, bus, timeline: events.timeline, stranded: events.stranded, clock: systemClock });
+      return { ms: performance.now() - started, applications: outcome.applications };
+    }
+    case 'stop':
+      setImmediate(() => void host.stop().then(() => process.exit(0)));
+      return null;
+  }
+}
+
+function stats(): HostStats {
+  const memory = process.memoryUsage();
+  const brokerInFlight = host.broker.paths().reduce((sum, path) => {
+    const counts = host.broker.counts(path);
+    return sum + counts.active + counts.locked;
+  }, 0);
+  return {
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    brokerInFlight,
+    operations: Object.fromEntries(operations),
+    documentsRead: Object.fromEntries(documentsRead),
+    brokerJournal: Object.fromEntries(brokerJournal),
+    meter: { ...host.services.stages.requests.snapshot() },
+  };
+}
+
+/** Counts what the local Cosmos DB server and the broker do (see the file comment); answers are untouched. */
+function observeCosmosServer(): void {
+  const append = JournalFile.prototype.append;
+  JournalFile.prototype.append = function (this: JournalFile<unknown>, record: unknown): void {
+    if (/[\\/]broker[\\/]/.test(this.path)) add(brokerJournal, String((record as { op?: unknown }).op));
+    append.call(this, record);
+  };
+  const fromHost = new AsyncLocalStorage<boolean>();
+  const handle = CosmosPipeline.prototype.handle;
+  CosmosPipeline.prototype.handle = async function (this: CosmosPipeline, request: CosmosRequest): Promise<CosmosResponse> {
+    const counted = !String(request.headers['user-agent'] ?? '').includes(BENCH_USER_AGENT);
+    const response = await fromHost.run(counted, () => handle.call(this, request));
+    if (counted) add(operations, `${operationOf(request)}${response.statusCode >= 400 ? ` ${response.statusCode}` : ''}`);
+    return response;
+  };
+  const require = createRequire(import.meta.url);
+  type Items = { _data: ReadonlyMap<string, unknown>; _parent: { read(): { id?: string } | undefined } };
+  const items = (require('@vercel/cosmosdb-server/lib/account/items') as { default: { prototype: Record<'query' | 'read', (this: Items, ...args: unknown[]) => unknown> } }).default.prototype;
+  for (const method of ['query', 'read'] as const) {
+    const original = items[method];
+    items[method] = function (this: Items, ...args: unknown[]) {
+      // `_data` is the scoped view's partition when the query named one (cosmos-partition-scope.ts).
+      const container = this._parent.read()?.id ?? '?';
+      add(documentsRead, fromHost.getStore() === false ? `bench/${container}` : container, this._data.size);
+      return original.apply(this, args);
+    };
+  }
+}
+
+/** `applications:read`, `timeline:create`, `leases:upsert`, `applications:query`, … */
+function operationOf(request: CosmosRequest): string {
+  const path = request.url.split('?')[0]!;
+  const container = /\/colls\/([^/]+)/.exec(path)?.[1];
+  if (container === undefined) return 'account:metadata';
+  const header = (name: string) => String(request.headers[name] ?? '').toLowerCase();
+  const item = /\/docs\/[^/]+\/?$/.test(path);
+  if (!/\/docs(\/|$)/.test(path)) return `${container}:metadata`;
+  if (item) return `${container}:${{ GET: 'read', PUT: 'replace', DELETE: 'delete', PATCH: 'patch' }[request.method] ?? request.method}`;
+  if (request.method === 'GET') return `${container}:${header('a-im') === 'incremental feed' ? 'changeFeed' : 'readFeed'}`;
+  if (header('x-ms-cosmos-is-query-plan-request') === 'true') return `${container}:queryPlan`;
+  if (header('x-ms-documentdb-isquery') === 'true' || header('content-type') === 'application/query+json') return `${container}:query`;
+  if (request.headers['x-ms-cosmos-is-batch-request'] !== undefined) return `${container}:batch`;
+  return `${container}:${header('x-ms-documentdb-is-upsert') === 'true' ? 'upsert' : 'create'}`;
+}
