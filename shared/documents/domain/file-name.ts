@@ -38,6 +38,8 @@ export function sanitiseFileName(raw: string, contentType: AllowedContentType): 
   const cleaned = (segments[segments.length - 1] ?? '')
     .replace(/\s+/gu, ' ')
     .replace(INVISIBLE, '')
+    // Removing an invisible character can bring two spaces together ("a\t\0\tb"): collapse again.
+    .replace(/\s+/gu, ' ')
     .replace(RESERVED, '_');
   const trimmed = trimEdges(cleaned);
   const dot = trimmed.lastIndexOf('.');

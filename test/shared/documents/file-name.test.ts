@@ -26,6 +26,7 @@ describe('file names are sanitised metadata', () => {
     ['CON.pdf', PDF, '_CON.pdf'],
     ['...', PDF, 'document.pdf'],
     ['', PDF, 'document.pdf'],
+    ['!\t\u0000\t!', PDF, '! !.pdf'],
     [`${'ü'.repeat(2000)}.pdf`, PDF, `${'ü'.repeat(maxFileNameLength - 4)}.pdf`],
   ] as const)('%j as %s → %j', (raw, type, expected) => {
     expect(sanitiseFileName(raw, type)).toBe(expected);
