@@ -58,16 +58,17 @@ interface HostRun {
   readonly sizes?: { api: number; floor: number; sixStages: number };
 }
 
-export async function runStageMutationBench(options: { seconds?: number; windows?: number; levels?: number[] } = {}): Promise<{ markdown: string }> {
+export async function runStageMutationBench(options: { seconds?: number; windows?: number; levels?: number[]; paced?: number; requestLogRun?: boolean } = {}): Promise<{ markdown: string }> {
   const seconds = options.seconds ?? Number(process.env['BENCH_SECONDS'] ?? 2);
   const windows = options.windows ?? Number(process.env['BENCH_WINDOWS'] ?? 5);
   const levels = options.levels ?? [1, 8, 32];
-  const quiet = await onHost(false, levels, seconds, windows);
-  const logged = await onHost(true, levels, seconds, windows);
-  return { markdown: markdown([quiet, logged], seconds, windows) };
+  const paced = options.paced ?? 30;
+  const quiet = await onHost(false, levels, seconds, windows, paced);
+  const runs = options.requestLogRun === false ? [quiet] : [quiet, await onHost(true, levels, seconds, windows, paced)];
+  return { markdown: markdown(runs, seconds, windows) };
 }
 
-async function onHost(requestLog: boolean, levels: readonly number[], seconds: number, windows: number): Promise<HostRun> {
+async function onHost(requestLog: boolean, levels: readonly number[], seconds: number, windows: number, pacedCount: number): Promise<HostRun> {
   const host = await startHostProcess({ requestLog });
   try {
     await host.settle();
@@ -112,7 +113,7 @@ async function onHost(requestLog: boolean, levels: readonly number[], seconds: n
     const logBytesPerMutation = (host.logBytes() - logStart) / Math.max(1, mutations);
     if (requestLog) return { requestLog, levels: results, logBytesPerMutation, rssEmpty, rssAfter: (await host.stats()).rssBytes, mutations };
 
-    const paced = await pacedMutations(host, clients[0]!, recruiter, applications, 30);
+    const paced = await pacedMutations(host, clients[0]!, recruiter, applications, pacedCount);
     const candidateRead = await candidateReads(host, applications, clients[0]!);
     const sizes = {
       api: await meanBytes(clients.map((client) => documentBytes(applications, TENANT, client.applicationId))),
