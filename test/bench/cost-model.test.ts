@@ -1,28 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_ASSUMPTIONS,
-  PRICES,
-  RECORDED,
-  RU_TABLE,
-  SECONDS_PER_MONTH,
-  activeSecondsOf,
-  billableSecondsOf,
-  createRu,
-  deleteRu,
-  documentBlocks,
-  indexTerms,
-  patchRu,
-  priceModel,
-  readRu,
-  replaceRu,
-  scaleGroups,
-  serviceBusCost,
-  termCount,
-  termDiff,
-  writeBaseRu,
-  type Measurement,
-} from '../../bench/cost-model.ts';
+import { PRICES, RU_TABLE, createRu, deleteRu, indexTerms, patchRu, readRu, replaceRu, termCount, termDiff, writeBaseRu } from '../../bench/cost/rules.ts';
+import { DEFAULT_ASSUMPTIONS, SECONDS_PER_MONTH, type Measurement } from '../../bench/cost/measurement.ts';
+import { activeSecondsOf, billableSecondsOf, priceModel, scaleGroups, serviceBusCost } from '../../bench/cost/model.ts';
+import { documentBlocks } from '../../bench/cost/tables.ts';
+import { RECORDED } from '../../bench/cost/recorded.ts';
 
 const KB = 1024;
 const recorded: Measurement = RECORDED;
