@@ -329,14 +329,7 @@ export function loadConfig(settings: Settings): AppConfig {
   return {
     environment: s.STAGELINE_ENVIRONMENT,
     identity: s.AZURE_CLIENT_ID ? { clientId: s.AZURE_CLIENT_ID } : {},
-    cosmos: {
-      endpoint: s.CosmosConnection__accountEndpoint,
-      databaseName: s.COSMOS_DATABASE_NAME,
-      auth: s.CosmosConnection__key
-        ? { kind: 'key', key: s.CosmosConnection__key }
-        : { kind: 'identity', ...(s.CosmosConnection__clientId ? { clientId: s.CosmosConnection__clientId } : {}) },
-      ...(s.CosmosConnection__caCertificatePath ? { caCertificatePath: s.CosmosConnection__caCertificatePath } : {}),
-    },
+    cosmos: cosmosConfig(s),
     documents: s.DocumentsStorage
       ? { kind: 'connectionString', connectionString: s.DocumentsStorage }
       : {
@@ -419,14 +412,7 @@ export function loadKeyRotationConfig(settings: Settings): KeyRotationConfig {
   const s = parsed.data;
   return {
     environment: s.STAGELINE_ENVIRONMENT,
-    cosmos: {
-      endpoint: s.CosmosConnection__accountEndpoint,
-      databaseName: s.COSMOS_DATABASE_NAME,
-      auth: s.CosmosConnection__key
-        ? { kind: 'key', key: s.CosmosConnection__key }
-        : { kind: 'identity', ...(s.CosmosConnection__clientId ? { clientId: s.CosmosConnection__clientId } : {}) },
-      ...(s.CosmosConnection__caCertificatePath ? { caCertificatePath: s.CosmosConnection__caCertificatePath } : {}),
-    },
+    cosmos: cosmosConfig(s),
     encryption: { keys: s.ENCRYPTION_KEYS, currentKeyId: s.ENCRYPTION_KEY_ID },
   };
 }
@@ -451,5 +437,23 @@ export function loadTelemetryConfig(settings: Settings): TelemetryConfig {
   return {
     ...(parsed.data.APPLICATIONINSIGHTS_CONNECTION_STRING ? { appInsightsConnectionString: parsed.data.APPLICATIONINSIGHTS_CONNECTION_STRING } : {}),
     ...(parsed.data.AZURE_CLIENT_ID ? { clientId: parsed.data.AZURE_CLIENT_ID } : {}),
+  };
+}
+
+/** The Cosmos DB connection from its settings (the app's and the key-rotation command's). */
+function cosmosConfig(s: {
+  readonly CosmosConnection__accountEndpoint: string;
+  readonly COSMOS_DATABASE_NAME: string;
+  readonly CosmosConnection__key?: string | undefined;
+  readonly CosmosConnection__clientId?: string | undefined;
+  readonly CosmosConnection__caCertificatePath?: string | undefined;
+}): AppConfig['cosmos'] {
+  return {
+    endpoint: s.CosmosConnection__accountEndpoint,
+    databaseName: s.COSMOS_DATABASE_NAME,
+    auth: s.CosmosConnection__key
+      ? { kind: 'key', key: s.CosmosConnection__key }
+      : { kind: 'identity', ...(s.CosmosConnection__clientId ? { clientId: s.CosmosConnection__clientId } : {}) },
+    ...(s.CosmosConnection__caCertificatePath ? { caCertificatePath: s.CosmosConnection__caCertificatePath } : {}),
   };
 }

@@ -1,4 +1,7 @@
-import type { ApiStack } from './stage-api.ts';
+import { afterEach } from 'vitest';
+import { startApiStack, type ApiStack } from './stage-api.ts';
+import { useResource } from './use-resource.ts';
+import { startReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
 /** Settings for notification tests: a short retry schedule (4 attempts within ~1.4 s), a short timeout. */
 export const shortDeliverySettings = {
@@ -79,4 +82,24 @@ export async function metricValue(baseUrl: string, name: string, labels: Record<
     total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
+}
+
+/**
+ * What a notification test file runs against: one API stack with the short delivery settings for
+ * the whole file, and loopback webhook receivers, each closed after the test that opened it.
+ */
+export function notificationStack(): { readonly api: () => ApiStack; readonly receiver: (answer?: WebhookReceiver['answer']) => Promise<WebhookReceiver> } {
+  const api = useResource('all', () => startApiStack({ ...shortDeliverySettings }), (stack) => stack.stop());
+  const open: WebhookReceiver[] = [];
+  afterEach(async () => {
+    for (const receiver of open.splice(0)) await receiver.close();
+  });
+  return {
+    api,
+    async receiver(answer) {
+      const started = await startReceiver(answer);
+      open.push(started);
+      return started;
+    },
+  };
 }

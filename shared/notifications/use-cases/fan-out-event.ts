@@ -114,16 +114,13 @@ async function gather(
   switch (body.kind) {
     case 'calendar.connection_invalid':
       return {
-        facts: { event, eventId: body.eventId, tenantId: body.tenantId, timestamp: body.timestamp },
+        facts: commonFacts(event, body),
         recipients: { ...none, recruiterId: body.recruiterId },
       };
     case 'upload.rejected':
       return {
         facts: {
-          event,
-          eventId: body.eventId,
-          tenantId: body.tenantId,
-          timestamp: body.timestamp,
+          ...commonFacts(event, body),
           applicationId: body.applicationId,
           notice: { uploadId: body.uploadId, purpose: body.purpose, reason: body.reason, ...(body.stageId === undefined ? {} : { stageId: body.stageId }) },
         },
@@ -136,10 +133,7 @@ async function gather(
       const visibleNow = stage?.visibleToCandidate ?? false;
       return {
         facts: {
-          event,
-          eventId: body.eventId,
-          tenantId: body.tenantId,
-          timestamp: body.timestamp,
+          ...commonFacts(event, body),
           applicationId: body.applicationId,
           jobId: application.jobId,
           stage: { id: body.stageId, type: body.stageType, status: body.stageStatus, ...(stage === undefined ? {} : { title: stage.title }) },
@@ -162,4 +156,9 @@ async function gather(
 async function readApplication(deps: NotificationDeps, applicationId: string, tenantId: string): Promise<ApplicationDocument | undefined> {
   const stored = await deps.applications.get(tenantId, applicationId);
   return stored?.document;
+}
+
+/** What every notification's facts carry, whatever its kind. */
+function commonFacts(event: NotificationEvent, body: NotificationsQueueBody): Pick<EventFacts, 'event' | 'eventId' | 'tenantId' | 'timestamp'> {
+  return { event, eventId: body.eventId, tenantId: body.tenantId, timestamp: body.timestamp };
 }
