@@ -12,8 +12,8 @@ export default defineConfig({
       {
         extends: true,
         // Rules, use cases and adapters against the embedded servers: no module mocks, no fake
-        // timers, no global stubs (the injected clock instead), so the files share their workers'
-        // module cache. Without isolation the tier takes 33 s here instead of 75 s, most of it
+        // timers, no global stubs, spies restored (test/architecture/shared-tier-sharing.test.ts
+        // checks), so the files share their workers' module cache. Without isolation the tier takes 33 s here instead of 75 s, most of it
         // spent importing the same modules in a fresh worker per file.
         test: { name: 'shared', include: ['test/shared/**/*.test.ts'], isolate: false },
       },
