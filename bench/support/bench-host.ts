@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { startLocalHost } from '../../local/host/local-host.ts';
 import { CosmosPipeline } from '../../local/cosmos/cosmos-request-pipeline.ts';
+import { operationOf as documentOperationOf } from '../../local/cosmos/cosmos-faults.ts';
 import { JournalFile } from '../../local/journal/journal-file.ts';
 import type { CosmosRequest, CosmosResponse } from '../../local/cosmos/cosmos-dispatch.ts';
 import { sweepStrandedOutboxes } from '../../shared/events/use-cases/sweep-stranded-outboxes.ts';
@@ -148,18 +149,18 @@ function observeCosmosServer(): void {
   }
 }
 
-/** `applications:read`, `timeline:create`, `leases:upsert`, `applications:query`, … */
+/**
+ * `applications:read`, `timeline:create`, `leases:upsert`, `applications:query`, … : the local
+ * server's own operation names (`cosmos-faults.ts`), plus what it leaves out: metadata reads,
+ * the SDK's query-plan requests and read-feeds (a GET of `docs` without a change-feed header).
+ */
 function operationOf(request: CosmosRequest): string {
   const path = request.url.split('?')[0]!;
   const container = /\/colls\/([^/]+)/.exec(path)?.[1];
   if (container === undefined) return 'account:metadata';
-  const header = (name: string) => String(request.headers[name] ?? '').toLowerCase();
-  const item = /\/docs\/[^/]+\/?$/.test(path);
   if (!/\/docs(\/|$)/.test(path)) return `${container}:metadata`;
-  if (item) return `${container}:${{ GET: 'read', PUT: 'replace', DELETE: 'delete', PATCH: 'patch' }[request.method] ?? request.method}`;
-  if (request.method === 'GET') return `${container}:${header('a-im') === 'incremental feed' ? 'changeFeed' : 'readFeed'}`;
-  if (header('x-ms-cosmos-is-query-plan-request') === 'true') return `${container}:queryPlan`;
-  if (header('x-ms-documentdb-isquery') === 'true' || header('content-type') === 'application/query+json') return `${container}:query`;
-  if (request.headers['x-ms-cosmos-is-batch-request'] !== undefined) return `${container}:batch`;
-  return `${container}:${header('x-ms-documentdb-is-upsert') === 'true' ? 'upsert' : 'create'}`;
+  if (String(request.headers['x-ms-cosmos-is-query-plan-request'] ?? '').toLowerCase() === 'true') return `${container}:queryPlan`;
+  const operation = documentOperationOf(request);
+  if (operation === 'query' && request.method === 'GET') return `${container}:readFeed`;
+  return `${container}:${operation ?? request.method}`;
 }
