@@ -21,6 +21,7 @@ import { DnsUrlGuard } from './adapters/dns-url-guard.adapter.ts';
 import { ServiceBusNotificationQueues } from './adapters/service-bus-notification-queues.adapter.ts';
 import { WebhookHttpSender } from './adapters/webhook-http-sender.adapter.ts';
 import { WebhooksReencryptor } from './adapters/webhooks-reencryptor.adapter.ts';
+import { WebhookRouteCache } from './adapters/webhook-route-cache.adapter.ts';
 import type { DeliveryBacklog } from './ports/notification-queues.port.ts';
 import { createWebhook } from './use-cases/create-webhook.ts';
 import { deleteWebhook } from './use-cases/delete-webhook.ts';
@@ -112,18 +113,25 @@ export function createNotificationsModule(options: NotificationsModuleOptions): 
   const requests = new CosmosRequestMeter();
   const meter = { meter: requests };
   const webhooksContainer = options.database.container('webhooks');
+  const clock = options.clock ?? systemClock;
+  const routes = new WebhookRouteCache({
+    store: new CosmosWebhookStore({ container: webhooksContainer, keyring: options.keyring, ...meter }),
+    ttlMs: options.settings.webhookRoutesCacheMs,
+    clock,
+  });
   const sender = new WebhookHttpSender({ timeoutMs: options.settings.deliveryTimeoutMs, mode: options.environment, userAgent: 'Stageline-Webhooks/1.0' });
   const deps: NotificationDeps = {
     applications: options.applications,
     inbox: new CosmosInboxStore({ container: options.database.container('inbox'), ...meter }),
-    webhooks: new CosmosWebhookStore({ container: webhooksContainer, keyring: options.keyring, ...meter }),
+    webhooks: routes.store,
+    routes,
     roster: new CosmosAdminRoster({ container: webhooksContainer, ...meter }),
     deadLetters: new CosmosDeadLetterLog({ container: options.database.container('deadLetters'), ...meter }),
     queues: new ServiceBusNotificationQueues(options.bus),
     sender,
     urlGuard: new DnsUrlGuard(options.environment),
     chatRate: new CosmosChatRateLimiter({ container: webhooksContainer, perMinute: options.settings.chatMessagesPerMinute, ...meter }),
-    clock: options.clock ?? systemClock,
+    clock,
     random: Math.random,
     newId: randomUUID,
     newSecret: () => `whsec_${randomBytes(32).toString('base64')}`,

@@ -60,6 +60,8 @@ export interface NotificationSettings {
   readonly chatMessagesPerMinute: number;
   /** The web app's public URL; links in notifications point under it (none when unset). */
   readonly publicUrl?: string;
+  /** How long the fan-out reuses a tenant's webhook list (0: read it for every event). */
+  readonly webhookRoutesCacheMs: number;
 }
 
 /** Google Calendar: the API root, the OAuth 2.0 client and endpoints, where Google calls back, and the call budget. */
@@ -210,6 +212,7 @@ const settingsSchema = z
     NOTIFICATIONS_DELIVERY_TIMEOUT_MS: z.coerce.number({ error: 'milliseconds' }).int().min(100).max(60_000).default(10_000),
     NOTIFICATIONS_RETRY_AFTER_MAX_SECONDS: z.coerce.number({ error: 'a number of seconds' }).int().min(1).max(86_400).default(3_600),
     NOTIFICATIONS_CHAT_MESSAGES_PER_MINUTE: z.coerce.number({ error: 'messages per minute' }).int().min(6).max(600).default(60),
+    NOTIFICATIONS_WEBHOOK_ROUTES_CACHE_SECONDS: z.coerce.number({ error: 'a number of seconds' }).int().min(0).max(300).default(10),
     STAGELINE_PUBLIC_URL: optionalUrl('the web app\'s public URL, for links in notifications'),
   });
 
@@ -379,6 +382,7 @@ export function loadConfig(settings: Settings): AppConfig {
       deliveryTimeoutMs: s.NOTIFICATIONS_DELIVERY_TIMEOUT_MS,
       retryAfterMaxMs: s.NOTIFICATIONS_RETRY_AFTER_MAX_SECONDS * 1000,
       chatMessagesPerMinute: s.NOTIFICATIONS_CHAT_MESSAGES_PER_MINUTE,
+      webhookRoutesCacheMs: s.NOTIFICATIONS_WEBHOOK_ROUTES_CACHE_SECONDS * 1000,
       ...(s.STAGELINE_PUBLIC_URL ? { publicUrl: s.STAGELINE_PUBLIC_URL.replace(/\/+$/, '') } : {}),
     },
   };

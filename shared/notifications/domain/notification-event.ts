@@ -27,6 +27,11 @@ export type NotificationEvent = (typeof notificationEvents)[number];
 export const serviceEvents = ['webhook.disabled', 'webhook.ping'] as const;
 export type ServiceEvent = (typeof serviceEvents)[number];
 
+/** A stage or notice event (what webhooks filter on), not a service notice. */
+export function isNotificationEvent(event: string): event is NotificationEvent {
+  return (notificationEvents as readonly string[]).includes(event);
+}
+
 /** Events that reach webhooks and Google Chat (personal notices stay in the inbox). */
 export const broadcastEvents: readonly NotificationEvent[] = notificationEvents.filter(
   (event) => event !== 'upload.rejected' && event !== 'calendar.connection_invalid',

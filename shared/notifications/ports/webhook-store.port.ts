@@ -27,3 +27,15 @@ export interface AdminRoster {
   remember(tenantId: string, adminId: string): Promise<void>;
   admins(tenantId: string): Promise<string[]>;
 }
+
+/** What the fan-out needs of a webhook to decide whether it takes an event: no URL, no secret. */
+export type WebhookRoute = Pick<Webhook, 'id' | 'kind' | 'enabled' | 'events' | 'jobId'>;
+
+/**
+ * The tenant's webhooks as the fan-out reads them on every event. May lag the store by a few
+ * seconds (a cache); each delivery reads its webhook again, so a stale route can only add a
+ * delivery that is then dropped, or miss an endpoint created moments ago on another instance.
+ */
+export interface WebhookRoutes {
+  forTenant(tenantId: string): Promise<readonly WebhookRoute[]>;
+}

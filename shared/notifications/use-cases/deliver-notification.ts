@@ -2,6 +2,8 @@ import { isDomainError } from '../../platform/errors.ts';
 import { deliveryMessageSchema, type AttemptRecord, type DeliveryMessage } from '../domain/delivery.ts';
 import { recipientKey } from '../domain/inbox-item.ts';
 import { classifyAttempt, retryDelayMs, type Verdict } from '../domain/retry-policy.ts';
+import { acceptsEvent } from '../domain/webhook.ts';
+import { isNotificationEvent } from '../domain/notification-event.ts';
 import type { AttemptReport } from '../ports/webhook-sender.port.ts';
 import { recordEndpointHealth } from './endpoint-health.ts';
 import { ensureInstruments, recordAttempt } from './notification-metrics.ts';
@@ -72,6 +74,12 @@ async function deliverToEndpoint(deps: NotificationDeps, message: DeliveryMessag
     return { kind: 'dropped', reason: 'the webhook was deleted' };
   }
   const { webhook, etag } = stored;
+  // The fan-out's webhook list may be a few seconds old: a first delivery the endpoint no longer takes is not sent (a replay is the admin's call).
+  if (message.replay === 0 && isNotificationEvent(message.event) && !acceptsEvent(webhook, message.event, message.jobId)) {
+    recordAttempt(target.channel, 'dropped', undefined);
+    deps.log(`notifications: delivery ${message.deliveryId} dropped: webhook ${target.webhookId} no longer takes ${message.event}${message.jobId === undefined ? '' : ` for job ${message.jobId}`}`);
+    return { kind: 'dropped', reason: 'the webhook no longer takes this event' };
+  }
   const now = deps.clock.now();
   if (!webhook.enabled) {
     const skipped: AttemptRecord = { attempt: message.attempt, at: now, durationMs: 0, error: 'endpoint disabled', outcome: 'skipped' };

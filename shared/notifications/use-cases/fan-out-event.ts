@@ -91,7 +91,7 @@ async function deliveriesFor(deps: NotificationDeps, body: NotificationsQueueBod
   }
   if (broadcastEvents.includes(event)) {
     const threadKey = chatThreadKey(facts.applicationId);
-    for (const { webhook } of await deps.webhooks.list(facts.tenantId)) {
+    for (const webhook of await deps.routes.forTenant(facts.tenantId)) {
       if (!acceptsEvent(webhook, event, facts.jobId)) continue;
       const staff = contentFor('staff');
       messages.push(

@@ -5,7 +5,7 @@ import type { DeadLetterLog } from '../ports/dead-letter-log.port.ts';
 import type { InboxStore } from '../ports/inbox-store.port.ts';
 import type { NotificationQueues } from '../ports/notification-queues.port.ts';
 import type { ChatRateLimiter, UrlGuard, WebhookSender } from '../ports/webhook-sender.port.ts';
-import type { AdminRoster, WebhookStore } from '../ports/webhook-store.port.ts';
+import type { AdminRoster, WebhookRoutes, WebhookStore } from '../ports/webhook-store.port.ts';
 
 /** How deliveries behave (from configuration). */
 export interface DeliverySettings {
@@ -21,6 +21,8 @@ export interface NotificationDeps {
   readonly applications: Pick<ApplicationRepository, 'get'>;
   readonly inbox: InboxStore;
   readonly webhooks: WebhookStore;
+  /** The fan-out's view of each tenant's webhooks (may lag `webhooks` by a few seconds). */
+  readonly routes: WebhookRoutes;
   readonly roster: AdminRoster;
   readonly deadLetters: DeadLetterLog;
   readonly queues: NotificationQueues;

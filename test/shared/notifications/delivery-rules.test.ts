@@ -179,7 +179,7 @@ describe('webhook endpoints', () => {
 describe('notification settings', () => {
   const local = { ...azureSettings, STAGELINE_ENVIRONMENT: 'local' };
   it('has the issue\'s defaults', () => {
-    expect(loadConfig(azureSettings).notifications).toEqual({ retryScheduleMs: DEFAULT_RETRY_SCHEDULE_MS, deliveryTimeoutMs: 10_000, retryAfterMaxMs: 3_600_000, chatMessagesPerMinute: 60 });
+    expect(loadConfig(azureSettings).notifications).toEqual({ retryScheduleMs: DEFAULT_RETRY_SCHEDULE_MS, deliveryTimeoutMs: 10_000, retryAfterMaxMs: 3_600_000, chatMessagesPerMinute: 60, webhookRoutesCacheMs: 10_000 });
   });
 
   it('takes the public URL for links: https in Azure, also http on the local host', () => {
@@ -193,6 +193,8 @@ describe('notification settings', () => {
     ['NOTIFICATIONS_DELIVERY_TIMEOUT_MS', '120000'],
     ['NOTIFICATIONS_RETRY_AFTER_MAX_SECONDS', '0'],
     ['NOTIFICATIONS_CHAT_MESSAGES_PER_MINUTE', '5'],
+    ['NOTIFICATIONS_WEBHOOK_ROUTES_CACHE_SECONDS', '-1'],
+    ['NOTIFICATIONS_WEBHOOK_ROUTES_CACHE_SECONDS', '301'],
     ['STAGELINE_PUBLIC_URL', 'not a url'],
   ])('refuses %s=%s', (key, value) => {
     expect(() => loadConfig({ ...azureSettings, [key]: value })).toThrow(new RegExp(`${key}:`));

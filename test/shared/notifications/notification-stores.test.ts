@@ -206,3 +206,85 @@ describe('Google Chat rate cursor', () => {
     expect(await limiter.reserve('chat-rate', 'space-2', start)).toBe(start);
   });
 });
+
+describe("the fan-out's webhook routes", () => {
+  const access = (tenantId: string) => ({ tenantId, actor: { role: 'admin' as const, id: 'adm-1' } });
+  const queries = (notifications: NotificationsModule) => notifications.requests.snapshot()['notifications/webhooks:query'] ?? 0;
+
+  it('reads a tenant\'s webhooks once per time-to-live; a write through the same instance shows at once, one through another instance within the time-to-live', async () => {
+    now = at(0);
+    const tenantId = 'routes-1';
+    const instanceA = module({ k1 }, 'k1');
+    const instanceB = module({ k1 }, 'k1');
+    const first = await instanceA.useCases.createWebhook(access(tenantId), { kind: 'generic', url: 'http://127.0.0.1:9/a' });
+
+    expect(await instanceA.deps.routes.forTenant(tenantId)).toEqual([{ id: first.id, kind: 'generic', enabled: true }]);
+    const afterFirstRead = queries(instanceA);
+    expect(afterFirstRead).toBeGreaterThan(0);
+    now = at(9.99 / 3600);
+    await instanceA.deps.routes.forTenant(tenantId);
+    expect(queries(instanceA)).toBe(afterFirstRead);
+
+    // Through this instance: forgotten at once.
+    await instanceA.useCases.updateWebhook(access(tenantId), first.id, { events: ['offer.sent'] });
+    expect(await instanceA.deps.routes.forTenant(tenantId)).toEqual([{ id: first.id, kind: 'generic', enabled: true, events: ['offer.sent'] }]);
+    expect(queries(instanceA)).toBeGreaterThan(afterFirstRead);
+
+    // Through another instance: seen once the routes are 10 s old.
+    const second = await instanceB.useCases.createWebhook(access(tenantId), { kind: 'google_chat', url: 'http://127.0.0.1:9/v1/spaces/S/messages?key=k&token=t' });
+    expect((await instanceA.deps.routes.forTenant(tenantId)).map((route) => route.id)).toEqual([first.id]);
+    now = at(20 / 3600);
+    expect((await instanceA.deps.routes.forTenant(tenantId)).map((route) => route.id)).toEqual([first.id, second.id]);
+    // Routes carry no URL and no secret.
+    expect(JSON.stringify(await instanceA.deps.routes.forTenant(tenantId))).not.toContain('127.0.0.1');
+    instanceA.close();
+    instanceB.close();
+  });
+
+  it('reads the store for every event when the time-to-live is 0', async () => {
+    const uncached = createNotificationsModule({
+      database: cosmos.database,
+      bus: new LocalBrokerMessageBus(broker),
+      keyring: createKeyring({ k1 }, 'k1'),
+      applications: { get: async () => undefined },
+      settings: { ...loadConfig({ ...azureSettings, NOTIFICATIONS_WEBHOOK_ROUTES_CACHE_SECONDS: '0' }).notifications },
+      environment: 'local',
+      backlog: { scheduledDeliveries: async () => 0 },
+      clock: { now: () => now },
+      log: (line) => lines.push(line),
+    });
+    const tenantId = 'routes-0';
+    await uncached.useCases.createWebhook(access(tenantId), { kind: 'generic', url: 'http://127.0.0.1:9/a' });
+    await uncached.deps.routes.forTenant(tenantId);
+    const once = queries(uncached);
+    await uncached.deps.routes.forTenant(tenantId);
+    expect(queries(uncached)).toBe(2 * once);
+    uncached.close();
+  });
+
+  it('drops a first delivery the endpoint no longer takes (a route older than the change); a replay is still sent', async () => {
+    const receiver = await startReceiver(() => ({ status: 200 }));
+    try {
+      now = at(48);
+      const tenantId = 'routes-filter';
+      const notifications = module({ k1 }, 'k1');
+      const created = await notifications.useCases.createWebhook(access(tenantId), { kind: 'generic', url: receiver.url() });
+      // Another instance narrows the filter after this instance's fan-out made the delivery.
+      const other = module({ k1 }, 'k1');
+      await other.useCases.updateWebhook(access(tenantId), created.id, { events: ['offer.sent'] });
+      const message = deliveryFor(tenantId, created.id, 21);
+
+      expect(await notifications.useCases.deliver({ body: message, deliveryCount: 1, maxDeliveryCount: 10 })).toEqual({ kind: 'dropped', reason: 'the webhook no longer takes this event' });
+      expect(receiver.requests).toHaveLength(0);
+      expect(lines.some((line) => line.includes(`delivery ${message.deliveryId} dropped: webhook ${created.id} no longer takes stage.created`))).toBe(true);
+      expect((await notifications.deps.deadLetters.list(tenantId, { limit: 10 })).items).toEqual([]);
+
+      expect(await notifications.useCases.deliver({ body: { ...message, replay: 1 }, deliveryCount: 1, maxDeliveryCount: 10 })).toEqual({ kind: 'delivered' });
+      expect(receiver.requests).toHaveLength(1);
+      notifications.close();
+      other.close();
+    } finally {
+      await receiver.close();
+    }
+  });
+});
