@@ -142,7 +142,6 @@ export async function measure(options: { readonly pipelines?: number; readonly l
     }
 
     const executions = new Map<string, { trigger: string; count: number; ms: number }>();
-    let deliveredDocs = 0;
     let suppressTimers = true;
     const originals = new Map<string, (input: unknown, context: unknown) => unknown>();
     for (const fn of functionRegistry().functions) {
@@ -160,7 +159,6 @@ export async function measure(options: { readonly pipelines?: number; readonly l
             entry.count += 1;
             entry.ms += performance.now() - started;
             executions.set(fn.name, entry);
-            if (fn.name === 'outboxPublisher' && Array.isArray(input)) deliveredDocs += input.length;
           }
         }
       };
@@ -419,12 +417,6 @@ export async function measure(options: { readonly pipelines?: number; readonly l
       entry.ru += ru;
       entry.bytes += e.operation === 'query' ? 0 : bytes;
       byKey.set(key, entry);
-    }
-    // The local trigger point-reads each changed document before handing it over; Azure's trigger does not (the feed carries it).
-    const localReads = byKey.get('applications:read');
-    if (localReads !== undefined && deliveredDocs > 0) {
-      const keep = Math.max(0, localReads.count - deliveredDocs) / localReads.count;
-      byKey.set('applications:read', { ...localReads, count: localReads.count * keep, ru: localReads.ru * keep, bytes: localReads.bytes * keep });
     }
     const cosmos: CosmosOperationFigure[] = [...byKey.values()]
       .filter((e) => e.count > 0)

@@ -1,5 +1,4 @@
-import type { Container, CosmosClient, PartitionKey } from '@azure/cosmos';
-import type { FeedChange, LocalChangeFeed } from './local-change-feed.ts';
+import { ChangeFeedStartFrom, type ChangeFeedPullModelIterator, type Container, type CosmosClient } from '@azure/cosmos';
 
 export interface CosmosTriggerRetry {
   /** Retries after the first failure; -1 retries forever. */
@@ -10,7 +9,6 @@ export interface CosmosTriggerRetry {
 
 export interface CosmosTriggerOptions {
   readonly client: CosmosClient;
-  readonly changeFeed: LocalChangeFeed;
   readonly databaseName: string;
   readonly containerName: string;
   /** Must exist (partitioned on `/id`): like Azure's default, the trigger never creates it. */
@@ -46,21 +44,24 @@ interface LeaseDocument {
 
 /**
  * The local Cosmos DB trigger (latest-version change feed, one lease for the single feed range).
- * It reads the changes after the continuation in its lease, point-reads each document's current
- * version (one deleted since is skipped), hands the batch to the handler and then stores the new
- * continuation in the lease: at least once, since a crash between the two redelivers the batch.
+ * It reads the next page of the change feed after the continuation in its lease through the SDK
+ * (one request: the page carries each changed document's current version, as Azure's does),
+ * hands the batch to the handler and then stores the new continuation in the lease: at least
+ * once, since a crash between the two redelivers the batch.
  */
 export async function startCosmosTrigger(options: CosmosTriggerOptions): Promise<CosmosTrigger> {
   const log = options.log ?? ((line: string) => console.warn(line));
   const database = options.client.database(options.databaseName);
   const monitored = database.container(options.containerName);
   const leases = database.container(options.leaseContainerName ?? 'leases');
-  await mustExist(monitored, `monitored container ${options.databaseName}/${options.containerName}`);
+  const rid = await mustExist(monitored, `monitored container ${options.databaseName}/${options.containerName}`);
   await mustExist(leases, `lease container ${options.databaseName}/${leases.id} (createLeaseContainerIfNotExists is not supported)`);
   const leaseDocumentId = `${options.leaseId}.${options.databaseName}.${options.containerName}..0`;
+  const maxItemCount = options.maxItemsPerInvocation ?? 100;
   const lease = await readLease(leases, leaseDocumentId);
-  let continuation = lease ? Number(lease.ContinuationToken) : options.startFromBeginning ? 0 : options.changeFeed.currentLsn();
+  let continuation = lease ? Number(lease.ContinuationToken) : options.startFromBeginning ? 0 : await currentEnd(monitored);
   if (!lease) await writeLease(leases, leaseDocument(leaseDocumentId, options, continuation));
+  let feed: ChangeFeedPullModelIterator<Record<string, unknown>> | undefined;
 
   const label = `[cosmos trigger ${options.leaseId}]`;
   const pollDelayMs = options.feedPollDelayMs ?? 5000;
@@ -80,26 +81,32 @@ export async function startCosmosTrigger(options: CosmosTriggerOptions): Promise
       };
     });
 
-  /** Delivers one batch if there is one; false when the feed had nothing new. */
+  /** Delivers one batch if there is one; true when another may be waiting at once (a full page). */
   const pollOnce = async (): Promise<boolean> => {
-    const page = options.changeFeed.read(options.databaseName, options.containerName, { afterLsn: continuation, maxItems: options.maxItemsPerInvocation ?? 100 });
-    if (page.changes.length === 0) return false;
-    const documents = await currentDocuments(monitored, page.changes);
-    if (documents.length > 0) {
-      const outcome = await invoke(documents, page.changes);
-      if (outcome === 'interrupted') return true;
+    feed ??= monitored.items.getChangeFeedIterator({ changeFeedStartFrom: resumeAfter(rid, continuation), maxItemCount });
+    let page;
+    try {
+      page = await feed.readNext();
+    } catch (err) {
+      feed = undefined; // resume from the stored continuation on the next poll
+      throw err;
     }
-    continuation = page.lastLsn;
+    if (page.statusCode === 304 || page.result.length === 0) return false;
+    const documents = page.result;
+    const outcome = await invoke(documents, lsnRange(documents));
+    if (outcome === 'interrupted') return true;
+    const full = documents.length >= maxItemCount;
+    continuation = lsnOf(page.continuationToken) ?? continuation;
     try {
       await writeLease(leases, leaseDocument(leaseDocumentId, options, continuation));
     } catch (err) {
       log(`${label} could not store the continuation ${continuation} in its lease (the batch may be delivered again after a restart): ${(err as Error).message}`);
     }
-    return true;
+    // A page short of the limit reached the feed's end: read again when woken, not at once.
+    return full;
   };
 
-  const invoke = async (documents: unknown[], changes: FeedChange[]): Promise<'done' | 'skipped' | 'interrupted'> => {
-    const range = `LSN ${changes[0]?.lsn}..${changes[changes.length - 1]?.lsn}`;
+  const invoke = async (documents: unknown[], range: string): Promise<'done' | 'skipped' | 'interrupted'> => {
     for (let retries = 0; ; retries += 1) {
       try {
         await options.handler(documents);
@@ -125,17 +132,16 @@ export async function startCosmosTrigger(options: CosmosTriggerOptions): Promise
 
   const loop = (async () => {
     while (!closed) {
-      let delivered = false;
+      let more = false;
+      // A poke from here on (a write during this read) means read once more.
+      poked = false;
       try {
-        delivered = await pollOnce();
+        more = await pollOnce();
       } catch (err) {
         log(`${label} polling the change feed failed: ${(err as Error).message}`);
       }
       if (closed) break;
-      if (poked || delivered) {
-        poked = false;
-        continue;
-      }
+      if (poked || more) continue;
       await sleep(pollDelayMs, true);
     }
   })();
@@ -153,22 +159,45 @@ export async function startCosmosTrigger(options: CosmosTriggerOptions): Promise
   };
 }
 
-async function mustExist(container: Container, what: string): Promise<void> {
+/** The container's resource id (the change feed's continuation names it). */
+async function mustExist(container: Container, what: string): Promise<string> {
   try {
-    await container.read();
+    const { resource } = await container.read();
+    if (resource === undefined) throw Object.assign(new Error('not found'), { code: 404 });
+    return resource._rid;
   } catch (err) {
     if ((err as { code?: unknown }).code === 404) throw new Error(`Cosmos DB trigger: the ${what} does not exist`);
     throw err;
   }
 }
 
-async function currentDocuments(container: Container, changes: readonly FeedChange[]): Promise<unknown[]> {
-  const documents: unknown[] = [];
-  for (const change of changes) {
-    const { resource } = await container.item(change.id, change.partitionKey as PartitionKey).read<Record<string, unknown>>();
-    if (resource) documents.push({ ...resource, _lsn: change.lsn });
-  }
-  return documents;
+/** The feed's end now: a new lease starts there (Azure's default when not from the beginning). */
+async function currentEnd(container: Container): Promise<number> {
+  const page = await container.items.getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Now() }).readNext();
+  const lsn = lsnOf(page.continuationToken);
+  if (lsn === undefined) throw new Error(`Cosmos DB trigger: the change feed of ${container.id} gave no continuation`);
+  return lsn;
+}
+
+/**
+ * The lease keeps the LSN to continue after (the local server's change-feed ETag), as it always
+ * has; the SDK wants it inside its continuation token for the container's one feed range
+ * (`{ rid, Continuation: [{ minInclusive, maxExclusive, continuationToken }] }`, `@azure/cosmos` 4).
+ */
+function resumeAfter(rid: string, lsn: number): ChangeFeedStartFrom {
+  if (lsn === 0) return ChangeFeedStartFrom.Beginning();
+  return ChangeFeedStartFrom.Continuation(JSON.stringify({ rid, Continuation: [{ minInclusive: '', maxExclusive: 'FF', continuationToken: String(lsn) }] }));
+}
+
+function lsnOf(token: string | undefined): number | undefined {
+  if (token === undefined) return undefined;
+  const ranges = (JSON.parse(token) as { Continuation?: Array<{ continuationToken?: string }> }).Continuation ?? [];
+  const lsn = Number(String(ranges[0]?.continuationToken ?? '').replaceAll('"', ''));
+  return Number.isFinite(lsn) && ranges.length === 1 ? lsn : undefined;
+}
+
+function lsnRange(documents: ReadonlyArray<Record<string, unknown>>): string {
+  return `LSN ${String(documents[0]?.['_lsn'])}..${String(documents[documents.length - 1]?.['_lsn'])}`;
 }
 
 async function readLease(leases: Container, id: string): Promise<LeaseDocument | undefined> {

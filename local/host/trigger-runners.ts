@@ -27,7 +27,7 @@ export interface TriggerRunnerOptions {
   readonly settings: Readonly<Record<string, string>>;
   readonly dataDir: string;
   readonly broker: LocalBroker;
-  readonly cosmos: { readonly endpoint: string; readonly key: string; readonly caCertificatePath: string; readonly changeFeed: LocalChangeFeed };
+  readonly cosmos: { readonly endpoint: string; readonly key: string; readonly caCertificatePath: string; readonly changeFeed: Pick<LocalChangeFeed, 'onChange'> };
   readonly connectionString: string;
   readonly log: (line: string) => void;
 }
@@ -85,7 +85,6 @@ export async function startTriggers(options: TriggerRunnerOptions): Promise<Trig
         const retry = fn.retryOptions;
         const runner = await startCosmosTrigger({
           client: cosmosClient,
-          changeFeed: options.cosmos.changeFeed,
           databaseName: resolveSetting(trigger.databaseName, settings) ?? 'stageline',
           containerName: resolveSetting(trigger.containerName, settings) ?? '',
           leaseContainerName: resolveSetting(trigger.leaseContainerName, settings) ?? 'leases',

@@ -30,7 +30,6 @@ describe('local Cosmos DB trigger runner', () => {
   async function start(options: Partial<CosmosTriggerOptions> = {}): Promise<CosmosTrigger> {
     trigger = await startCosmosTrigger({
       client: cosmos.client,
-      changeFeed: cosmos.server.changeFeed,
       databaseName: DATABASE,
       containerName: 'applications',
       leaseId: 'onApplicationChanged',
@@ -70,6 +69,37 @@ describe('local Cosmos DB trigger runner', () => {
     expect(delivered()).toEqual(['a:applied', 'b:applied', 'a:screening']);
     expect(batches[1]![0]!._lsn).toBeGreaterThan(batches[0]![1]!._lsn!);
     await waitFor(leaseCoversFeed, 'the lease to hold the feed end');
+  });
+
+  it('reads a page of changes with the documents in one change-feed request (no point read per document), at most maxItemsPerInvocation at a time', async () => {
+    const applications = cosmos.container('applications');
+    const runner = await start({ maxItemsPerInvocation: 3 });
+    const pointReads = cosmos.server.faults.inject({ status: 503, container: 'applications', operation: 'read' });
+    try {
+      for (const id of ['p1', 'p2', 'p3', 'p4', 'p5']) await applications.items.create({ id, tenantId: 't1', applicationId: `app-${id}`, stage: 'applied' });
+      runner.poke();
+      await waitFor(() => delivered().length === 5, 'five documents');
+      expect(batches.map((batch) => batch.map((d) => d.id))).toEqual([['p1', 'p2', 'p3'], ['p4', 'p5']]);
+      expect(pointReads.hits).toBe(0);
+      await waitFor(leaseCoversFeed, 'the lease to hold the feed end');
+    } finally {
+      pointReads.remove();
+    }
+  });
+
+  it('goes on from its stored continuation after the change feed failed to answer', async () => {
+    const applications = cosmos.container('applications');
+    const runner = await start();
+    const outage = cosmos.server.faults.inject({ status: 503, container: 'applications', operation: 'changeFeed' });
+    await applications.items.create({ id: 'o1', tenantId: 't1', applicationId: 'app-o1' });
+    runner.poke();
+    await waitFor(() => logs.some((line) => line.includes('polling the change feed failed')), 'the failure logged');
+    expect(outage.hits).toBeGreaterThan(0);
+    expect(delivered()).toEqual([]);
+    outage.remove();
+    runner.poke();
+    await waitFor(() => delivered().length === 1, 'the document after the outage');
+    expect(delivered()).toEqual(['o1:-']);
   });
 
   it('starts a new lease at the current end, or at the beginning when asked and no lease exists', async () => {
