@@ -8,6 +8,7 @@ import type { CallbackRunStore } from './ports/callback-run-store.port.ts';
 import { CosmosCallbackRunStore } from './adapters/cosmos-callback-run-store.adapter.ts';
 import { CosmosStageSlaStore } from './adapters/cosmos-stage-sla-store.adapter.ts';
 import { CosmosStrandedOutboxes } from './adapters/cosmos-stranded-outboxes.adapter.ts';
+import { rememberPublished } from './adapters/remembered-timeline.adapter.ts';
 import type { StrandedOutboxes } from './ports/stranded-outboxes.port.ts';
 import { postTransitionCallbacks } from './use-cases/post-transition-callbacks.ts';
 import type { StageSlaStore } from './ports/stage-sla-store.port.ts';
@@ -38,7 +39,8 @@ export function createEventsModule(database: Database, clock: Clock, links: Even
   const stageSla = new CosmosStageSlaStore({ container: database.container('stageSla'), ...metered });
   return {
     applications: links.applications,
-    timeline: links.timeline,
+    // Remembers what this instance put on the timeline: the publisher's look-up before each publish is then usually free.
+    timeline: rememberPublished(links.timeline),
     callbacks: postTransitionCallbacks({ stageSla, clock }),
     callbackRuns: new CosmosCallbackRunStore({ container: database.container('callbackRuns'), ...metered }),
     stranded: new CosmosStrandedOutboxes({ container: database.container('strandedOutboxes'), ...metered }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloudEvent } from 'cloudevents';
 import { publishOutbox } from '../../../shared/events/use-cases/publish-outbox.ts';
+import { rememberPublished } from '../../../shared/events/adapters/remembered-timeline.adapter.ts';
 import { notificationMessageSchema } from '../../../shared/events/api/notification-message.schema.ts';
 import { addStageFeedback } from '../../../shared/stages/domain/application.ts';
 import { ApplicationMutator, OUTBOX_CHECK_AT } from '../../../shared/stages/use-cases/application-mutator.ts';
@@ -123,6 +124,37 @@ describe('publishOutbox against the embedded Cosmos DB server and the broker', (
     expect(looked).toEqual([2]);
     expect((await fx().peekAll('notifications')).map((message) => message.messageId)).toEqual(['acme:app-6:1', 'acme:app-6:2', 'acme:app-6:3']);
     expect((await timelineOf('app-6')).map((entry) => entry.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('answers the look-up from memory once this instance put the previous event on the timeline; another instance asks the timeline, then remembers', async () => {
+    const stored = await fx().seed('app-7', { submitted: true });
+    expect(await publishOutbox(fx().deps(), stored.document)).toEqual({ published: 2, appendedToTimeline: 2 });
+    const next = await fx().mutate('app-7', (document) =>
+      addStageFeedback(document, 'app-7-st-1', { rating: 4, recommendation: 'yes', notes: 'ok' }, recruiter, fx().clock.now(), 'fb-7').application,
+    );
+    const timelineReads = fx().cosmos.server.faults.inject({ status: 503, container: 'timeline', operation: 'read' });
+    try {
+      // This instance appended seq 2: no read, so the outage of timeline reads does not matter.
+      expect(await publishOutbox(fx().deps(), next.document)).toEqual({ published: 1, appendedToTimeline: 1 });
+      expect(timelineReads.hits).toBe(0);
+      // A fresh instance (restart, lease moved) knows nothing and asks the store.
+      const fresh = rememberPublished(fx().timeline.appender);
+      await expect(fresh.isPublished('acme', 'app-7', 3)).rejects.toThrow();
+      expect(timelineReads.hits).toBeGreaterThan(0);
+      timelineReads.remove();
+      expect(await fresh.isPublished('acme', 'app-7', 3)).toBe(true);
+      const hits = timelineReads.hits;
+      const again = fx().cosmos.server.faults.inject({ status: 503, container: 'timeline', operation: 'read' });
+      expect(await fresh.isPublished('acme', 'app-7', 2)).toBe(true);
+      expect(await fresh.isPublished('acme', 'app-7', 3)).toBe(true);
+      expect(again.hits).toBe(0);
+      again.remove();
+      expect(hits).toBe(timelineReads.hits);
+      // Not on the timeline: never remembered as published.
+      expect(await fresh.isPublished('acme', 'app-7', 4)).toBe(false);
+    } finally {
+      fx().cosmos.server.faults.clear();
+    }
   });
 
   it('after a crash between sending and the timeline, a second run delivers no duplicate message and appends each entry once', async () => {
