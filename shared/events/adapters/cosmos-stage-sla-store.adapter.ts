@@ -48,9 +48,9 @@ export class CosmosStageSlaStore implements StageSlaStore {
   }
 
   /** A create that finds the id taken, or a replace whose record changed or went away, is a `'conflict'`: read again. */
-  async save(record: StageSlaRecord, etag: string | undefined): Promise<'saved' | 'conflict'> {
+  async save(record: StageSlaRecord, etag: string | undefined): Promise<StoredStageSla | 'conflict'> {
     const saved = etag === undefined ? await this.#records.create(record) : await this.#records.replace(record, etag);
-    return saved === 'exists' || saved === 'conflict' || saved === undefined ? 'conflict' : 'saved';
+    return saved === 'exists' || saved === 'conflict' || saved === undefined ? 'conflict' : { record, etag: saved.etag };
   }
 
   async forApplication(tenantId: string, applicationId: string): Promise<StageSlaRecord[]> {

@@ -147,6 +147,34 @@ describe('post-transition callback registry', () => {
     expect(() => authorize({ subject: 'cand-1', tenantId: 'acme', roles: ['candidate'] }, 'events.readStageSla')).toThrow(expect.objectContaining({ code: 'AUTH.FORBIDDEN' }));
   });
 
+  it('the stage-SLA watcher replaces the record it saved last without reading it; after another instance wrote, it reads again and loses nothing', async () => {
+    const notice = (seq: number, hours: number, actionableBy: 'candidate' | 'recruiter' | null, stageStatus: string) => {
+      const timestamp = new Date(Date.parse('2025-03-01T09:00:00.000Z') + hours * 3_600_000).toISOString();
+      const payload = { type: 'STAGE_EVENT' as const, stageType: 'assignment' as const, stageStatus, applicationId: 'app-sla', actor: recruiter, timestamp };
+      return { id: `acme:app-sla:${seq}`, seq, tenantId: 'acme', applicationId: 'app-sla', kind: 'stage.transitioned' as const, stageId: 'sla-st', stageType: 'assignment' as const, stageStatus, actionableBy, actor: recruiter, timestamp, payload };
+    };
+    const context = { signal: new AbortController().signal, attempt: 1 };
+    const instanceA = stageSlaWatcher(fx().events.stageSla, fx().clock);
+    const instanceB = stageSlaWatcher(fx().events.stageSla, fx().clock);
+    await instanceA.handle(notice(1, 0, 'candidate', 'awaiting_candidate'), context);
+
+    const reads = fx().cosmos.server.faults.inject({ status: 503, container: 'stageSla', operation: 'read' });
+    try {
+      await instanceA.handle(notice(2, 2, 'recruiter', 'awaiting_recruiter'), context);
+      expect(reads.hits).toBe(0);
+    } finally {
+      reads.remove();
+    }
+    // Another instance observes the next event (it reads: it has no memory of this stage).
+    await instanceB.handle(notice(3, 3, 'candidate', 'awaiting_candidate'), context);
+    // A's remembered etag is stale now: its replace is refused, it reads and keeps B's observation.
+    await instanceA.handle(notice(4, 5, null, 'completed'), context);
+
+    const { record } = (await fx().events.stageSla.get('acme', 'app-sla', 'sla-st'))!;
+    expect(record.observations.map((observation) => observation.seq)).toEqual([1, 2, 3, 4]);
+    expect(record.waitedMs).toEqual({ candidate: 2 * 3_600_000 + 2 * 3_600_000, recruiter: 3_600_000 });
+  });
+
   it('refuses a badly named, duplicate or unbounded callback', () => {
     const ok: PostTransitionCallback = { name: 'ok', timeoutMs: 1000, handle: async () => undefined };
     const registry = new CallbackRegistry().register(ok);
