@@ -7,8 +7,9 @@
  *   each); per delivery the consumer reads the endpoint (Cosmos point read, URL and secret
  *   opened), signs the body (Standard Webhooks), POSTs it and completes the message.
  * - fan-out + delivery: N stage events put on `notifications` at once; each is fanned out
- *   (application read, webhook list, 3 delivery messages: 2 inbox items and the webhook) and
- *   delivered; timed until the receiver has all N.
+ *   (application read, the tenant's webhook list — from the fan-out's cache after the first —,
+ *   2 inbox items stored at once, 1 delivery message for the webhook) and delivered; timed until
+ *   the receiver has all N.
  * - floor: N POSTs of the same body with the same keep-alive settings from 16 workers.
  */
 import { createServer } from 'node:http';
@@ -166,7 +167,7 @@ function markdown(count: number, floor: Run, delivery: Run, endToEnd: Run, perDe
     `${count} webhooks to one loopback receiver (answers 200 at once), ${CONCURRENCY} at a time on every path: the deliveries queue's trigger runs ${CONCURRENCY} handlers (the Functions host's per-core default), the floor runs ${CONCURRENCY} workers.`,
     '- **floor**: raw `node:http` POSTs of the same body over keep-alive connections.',
     '- **delivery**: messages put on `notification-deliveries` at once; per message the consumer reads the endpoint (Cosmos point read, URL and secret opened), signs the body (Standard Webhooks), POSTs it and completes the message.',
-    '- **fan-out + delivery**: stage events put on `notifications` at once; each is fanned out (application read, webhook list, 3 delivery messages: 2 inbox items and the webhook) and delivered; timed until the receiver has them all (the inbox writes run alongside).',
+    '- **fan-out + delivery**: stage events put on `notifications` at once; each is fanned out (application read, the tenant\'s webhook list — read once, then from the fan-out\'s 10-second cache —, 2 inbox items stored at once, 1 delivery message for the webhook) and delivered; timed until the receiver has them all (the inbox writes run alongside).',
     '',
     '| path | webhooks | seconds | per second | floor / path |',
     '| --- | ---: | ---: | ---: | ---: |',
@@ -176,7 +177,7 @@ function markdown(count: number, floor: Run, delivery: Run, endToEnd: Run, perDe
     '',
     `Cosmos DB requests per webhook delivery (target: 1 point read of the endpoint): ${requests || 'none counted'}.`,
     '',
-    'Reading the numbers: everything runs in one process on the same cores as the receiver. A CPU profile of the delivery path shows the notification code itself at about 2 % of the time; the rest is the local Cosmos DB server and its client (TLS, request signing, the journal write before each answer), the broker (a journal write per receive and per completion) and HTTP. Fan-out adds an application read, a webhook query (with the SDK\'s query-plan request) and two inbox writes per event on the same single-writer Cosmos server, which is why it is the slower path; in Azure those are separate services. The ratios move with the machine\'s load (other work on the same 2 cores): compare runs on a quiet machine.',
+    'Reading the numbers: everything runs in one process on the same cores as the receiver. A CPU profile of the delivery path shows the notification code itself at about 2 % of the time; the rest is the local Cosmos DB server and its client (TLS, request signing, the journal write before each answer), the broker (a journal write per receive and per completion) and HTTP. Fan-out adds an application read and two inbox writes per event (the tenant\'s webhook list comes from the fan-out\'s cache after the first event) on the same single-writer Cosmos server, which is why it is the slower path; in Azure those are separate services. The ratios move with the machine\'s load (other work on the same 2 cores): compare runs on a quiet machine.',
     '',
   ].join('\n');
 }

@@ -175,6 +175,38 @@ describe('generic webhook delivery', () => {
     expect(api().host.broker.counts('notifications')).toMatchObject({ deadLetter: 0 });
   });
 
+  it('stores inbox items in the fan-out itself: while the inbox store is unavailable the event waits on the queue and no endpoint is called; then each item is stored once', async () => {
+    const receiver = await openReceiver();
+    const tenant = `dlv-${(tenantCount += 1)}`;
+    const tokens = await tenantTokens(api(), tenant);
+    await registerWebhook(api(), tokens.admin, { kind: 'generic', url: receiver.url() });
+    const deliveriesBefore = api().host.broker.counts('notification-deliveries');
+    const fault = api().host.cosmosFaults.inject({ status: 503, container: 'inbox', operation: 'create' });
+    let applicationId = '';
+    try {
+      applicationId = await newApplication(api(), tokens.recruiter);
+      await addStage(api(), tokens.recruiter, applicationId, assignment());
+      await eventually('the fan-out to be postponed', async () => {
+        const waiting = (await api().host.broker.peek('notifications', 100)).filter((message) => message.messageId.startsWith(`${tenant}:${applicationId}:1~fanout`));
+        return waiting.length > 0 ? waiting : undefined;
+      });
+      expect(receiver.requests).toEqual([]);
+    } finally {
+      fault.remove();
+    }
+    expect(fault.hits).toBeGreaterThan(0);
+    await eventually('the delivery', () => (receiver.requests.length > 0 ? true : undefined));
+    const inbox = await eventually('the recruiter\'s inbox item', async () => {
+      const page = await api().call('/me/notifications', { token: tokens.recruiter });
+      return page.body.items.length > 0 ? page.body.items : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receiver.requests).toHaveLength(1);
+    expect(inbox.map((item: { payload: { eventId: string } }) => item.payload.eventId)).toEqual([`${tenant}:${applicationId}:1`]);
+    expect((await api().call('/me/notifications', { token: tokens.recruiter })).body.items).toHaveLength(1);
+    expect(api().host.broker.counts('notification-deliveries').deadLetter).toBe(deliveriesBefore.deadLetter);
+  });
+
   it('loses nothing when the receiver is down for the whole retry window: replaying the log delivers every event once', async () => {
     const { receiver, tokens, webhook } = await scenario(() => ({ status: 200 }), { events: 5, receiverDown: true });
     const entries = await eventually('five dead letters', async () => {

@@ -39,30 +39,40 @@ export async function deliverNotification(deps: NotificationDeps, input: { reado
 }
 
 async function deliverToInbox(deps: NotificationDeps, message: DeliveryMessage): Promise<DeliveryResult> {
-  const target = message.target as Extract<DeliveryMessage['target'], { channel: 'inbox' }>;
   const now = deps.clock.now();
   const started = performance.now();
   try {
-    await deps.inbox.add({
-      id: message.deliveryId,
-      recipient: recipientKey(message.tenantId, target.userId),
-      tenantId: message.tenantId,
-      userId: target.userId,
-      eventId: message.eventId,
-      event: message.event,
-      title: message.content.title,
-      body: message.content.body,
-      ...(message.content.link === undefined ? {} : { link: message.content.link }),
-      payload: message.content.payload,
-      occurredAt: message.occurredAt,
-      deliveredAt: now,
-    });
+    await storeInboxItem(deps, message);
   } catch (error) {
     if (!isDomainError(error) || error.code !== 'DEPENDENCY.UNAVAILABLE') throw error;
     return afterFailure(deps, message, { kind: 'retry', reason: 'inbox store unavailable' }, { at: now, durationMs: elapsed(started), error: 'inbox store unavailable' });
   }
-  recordAttempt('inbox', 'delivered', elapsed(started));
   return { kind: 'delivered' };
+}
+
+/**
+ * Stores one inbox delivery (once per delivery id: storing it again changes nothing) and counts
+ * it delivered. The fan-out calls this itself; an outage of the inbox store throws
+ * `DEPENDENCY.UNAVAILABLE` to the caller.
+ */
+export async function storeInboxItem(deps: NotificationDeps, message: DeliveryMessage): Promise<void> {
+  const target = message.target as Extract<DeliveryMessage['target'], { channel: 'inbox' }>;
+  const started = performance.now();
+  await deps.inbox.add({
+    id: message.deliveryId,
+    recipient: recipientKey(message.tenantId, target.userId),
+    tenantId: message.tenantId,
+    userId: target.userId,
+    eventId: message.eventId,
+    event: message.event,
+    title: message.content.title,
+    body: message.content.body,
+    ...(message.content.link === undefined ? {} : { link: message.content.link }),
+    payload: message.content.payload,
+    occurredAt: message.occurredAt,
+    deliveredAt: deps.clock.now(),
+  });
+  recordAttempt('inbox', 'delivered', elapsed(started));
 }
 
 async function deliverToEndpoint(deps: NotificationDeps, message: DeliveryMessage): Promise<DeliveryResult> {

@@ -8,6 +8,7 @@ import { recipientsFor, type RecipientFacts } from '../domain/recipients.ts';
 import { retryDelayMs } from '../domain/retry-policy.ts';
 import { acceptsEvent } from '../domain/webhook.ts';
 import type { NotificationDeps } from './notification-deps.ts';
+import { storeInboxItem } from './deliver-notification.ts';
 import { unreadable } from './unreadable-message.ts';
 import { ensureInstruments } from './notification-metrics.ts';
 
@@ -46,7 +47,12 @@ export async function fanOutEvent(deps: NotificationDeps, input: FanOutInput): P
   try {
     const messages = await deliveriesFor(deps, body, event);
     if (messages === undefined) return { kind: 'ignored', reason: 'the application is gone or belongs to another tenant' };
-    await deps.queues.sendDeliveries(messages);
+    // Inbox items are stored here (one write each, idempotent by delivery id); only endpoints, which
+    // need their own retries, go on as delivery messages. An inbox outage postpones the whole
+    // event before any endpoint delivery is sent; a fan-out run again stores nothing twice.
+    const endpoints = messages.filter((message) => message.target.channel !== 'inbox');
+    await Promise.all(messages.filter((message) => message.target.channel === 'inbox').map((message) => storeInboxItem(deps, message)));
+    if (endpoints.length > 0) await deps.queues.sendDeliveries(endpoints);
     return { kind: 'fanned_out', event, deliveries: messages.length };
   } catch (error) {
     if (!isDomainError(error) || error.code !== 'DEPENDENCY.UNAVAILABLE') throw error;
