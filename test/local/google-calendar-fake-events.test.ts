@@ -131,6 +131,18 @@ describe('Google Calendar fake: events, sync, channels, faults, control API', ()
     expect(pushes).toHaveLength(2);
   });
 
+  it('answers an asked expiration to the millisecond, many times over (one reading of the clock), and caps it at 30 days', async () => {
+    for (let i = 0; i < 200; i += 1) {
+      const asked = Date.now() + 3_600_000 + i;
+      const watched = await api.events.watch({ calendarId: 'primary', requestBody: { id: `exact-${i}`, type: 'web_hook', address, expiration: String(asked) } });
+      expect(Number(watched.data.expiration)).toBe(asked);
+      await api.channels.stop({ requestBody: { id: `exact-${i}`, resourceId: watched.data.resourceId! } });
+    }
+    const far = await api.events.watch({ calendarId: 'primary', requestBody: { id: 'exact-far', type: 'web_hook', address, expiration: String(Date.now() + 90 * 86_400_000) } });
+    expect(Number(far.data.expiration)).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000);
+    await api.channels.stop({ requestBody: { id: 'exact-far', resourceId: far.data.resourceId! } });
+  });
+
   it('injects faults: Google error bodies, a response cut after the operation took effect, latency, counts', async () => {
     expect((await control('faults', { operation: 'events.insert', status: 429, times: 1 })).status).toBe(201);
     expect(await failure(api.events.insert({ calendarId: 'primary', requestBody: event('fault00001', 1) }, { retry: false }))).toMatchObject({

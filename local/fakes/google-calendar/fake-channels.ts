@@ -41,7 +41,9 @@ export class FakeChannels {
   /** `expiration` (ms) as the watch request asked, else `ttlSeconds` (the `ttl` param), else a week; at most 30 days ahead. */
   open(request: { id: string; calendarId: string; account: string; address: string; token?: string; expiration?: number; ttlSeconds?: number; rootUrl: string }): FakeChannel | 'id_taken' {
     if (this.#channels.has(request.id)) return 'id_taken';
-    const asked = request.expiration !== undefined ? request.expiration - Date.now() : request.ttlSeconds === undefined ? DEFAULT_TTL_MS : request.ttlSeconds * 1000;
+    // One reading of the clock: an asked expiration comes back to the millisecond unless capped.
+    const now = Date.now();
+    const asked = request.expiration !== undefined ? request.expiration - now : request.ttlSeconds === undefined ? DEFAULT_TTL_MS : request.ttlSeconds * 1000;
     const ttl = Math.min(MAX_TTL_MS, asked);
     const channel: FakeChannel = {
       id: request.id,
@@ -51,7 +53,7 @@ export class FakeChannels {
       account: request.account,
       address: request.address,
       ...(request.token === undefined ? {} : { token: request.token }),
-      expiration: Date.now() + ttl,
+      expiration: now + ttl,
       messageNumber: 0,
     };
     this.#channels.set(channel.id, channel);
