@@ -24,6 +24,8 @@ export class WebhookRouteCache implements WebhookRoutes {
   readonly store: WebhookStore;
   readonly #inner: WebhookStore;
   readonly #cache: LRUCache<string, readonly WebhookRoute[]> | undefined;
+  /** Counts `forget` calls: a look-up that a write interrupted can tell and read again. */
+  #forgets = 0;
 
   constructor(options: WebhookRouteCacheOptions) {
     this.#inner = options.store;
@@ -43,10 +45,18 @@ export class WebhookRouteCache implements WebhookRoutes {
 
   async forTenant(tenantId: string): Promise<readonly WebhookRoute[]> {
     if (this.#cache === undefined) return this.#read(tenantId);
-    return (await this.#cache.fetch(tenantId)) ?? [];
+    const forgetsBefore = this.#forgets;
+    try {
+      return (await this.#cache.fetch(tenantId)) ?? [];
+    } catch (error) {
+      // Forgetting a tenant aborts its fetch in flight (the cache rejects it): the write is done, so read it now.
+      if (this.#forgets !== forgetsBefore) return this.#read(tenantId);
+      throw error;
+    }
   }
 
   forget(tenantId: string): void {
+    this.#forgets += 1;
     this.#cache?.delete(tenantId);
   }
 

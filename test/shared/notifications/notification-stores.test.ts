@@ -4,6 +4,7 @@ import { LocalBroker } from '../../../local/broker/local-broker.ts';
 import { LocalBrokerMessageBus } from '../../../local/broker/local-message-bus.adapter.ts';
 import { CosmosChatRateLimiter } from '../../../shared/notifications/adapters/cosmos-chat-rate-limiter.adapter.ts';
 import { CosmosWebhookStore } from '../../../shared/notifications/adapters/cosmos-webhook-store.adapter.ts';
+import { WebhookRouteCache } from '../../../shared/notifications/adapters/webhook-route-cache.adapter.ts';
 import { WebhooksReencryptor } from '../../../shared/notifications/adapters/webhooks-reencryptor.adapter.ts';
 import { CHAT_WINDOW_MS } from '../../../shared/notifications/domain/chat-rate.ts';
 import { deliveryIdOf, type DeliveryMessage } from '../../../shared/notifications/domain/delivery.ts';
@@ -239,6 +240,29 @@ describe("the fan-out's webhook routes", () => {
     expect(JSON.stringify(await instanceA.deps.routes.forTenant(tenantId))).not.toContain('127.0.0.1');
     instanceA.close();
     instanceB.close();
+  });
+
+  it('answers a look-up that a webhook write interrupted with the store as it is after the write', async () => {
+    now = at(72);
+    const tenantId = 'routes-race';
+    const store = new CosmosWebhookStore({ container: cosmos.container('webhooks'), keyring: createKeyring({ k1 }, 'k1') });
+    let release: () => void = () => undefined;
+    let gated = true;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The real store; its first listing waits until the test lets it go, so a write lands while it is in flight.
+    const slow = { ...store, create: store.create.bind(store), get: store.get.bind(store), replace: store.replace.bind(store), delete: store.delete.bind(store),
+      list: async (tenant: string) => {
+        const found = await store.list(tenant);
+        if (gated) await gate;
+        return found;
+      } };
+    const cache = new WebhookRouteCache({ store: slow, ttlMs: 10_000, clock: { now: () => now } });
+    const lookUp = cache.forTenant(tenantId);
+    const created = await cache.store.create({ id: 'wh_race', tenantId, kind: 'generic', url: 'http://127.0.0.1:9/race', urlHint: '127.0.0.1:9', secrets: [{ secret: 'whsec_x', createdAt: now }], enabled: true, createdAt: now, createdBy: 'adm-1', updatedAt: now });
+    gated = false;
+    release();
+    expect(await lookUp).toEqual([{ id: created.webhook.id, kind: 'generic', enabled: true }]);
+    expect(await cache.forTenant(tenantId)).toEqual([{ id: 'wh_race', kind: 'generic', enabled: true }]);
   });
 
   it('reads the store for every event when the time-to-live is 0', async () => {
