@@ -40,6 +40,12 @@ try {
     port,
     reset: values.reset,
     servicePorts: values['ephemeral-ports'] ? 'ephemeral' : 'fixed',
+    // The HTTP functions on a thread of their own, the background ones on this one (docs/local-host.md).
+    httpInstance: 'worker',
+    onFatal: (error) => {
+      console.error(`\n${error.message}\nStageline stops: its HTTP API is gone.`);
+      void host.stop().finally(() => process.exit(1));
+    },
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   });
 } catch (error) {

@@ -47,6 +47,7 @@ const host = await startLocalHost({
   port: 0,
   reset: true,
   servicePorts: 'ephemeral',
+  httpInstance: 'worker',
   // `npm start` passes no log: the host writes every line to the console.
   ...(values['request-log'] ? {} : { log: () => undefined }),
 });
@@ -72,11 +73,10 @@ async function answer(command: HostCommand): Promise<unknown> {
     case 'stats':
       return stats();
     case 'reset': {
-      const before = stats();
+      const before = await stats(true);
       operations.clear();
       documentsRead.clear();
       brokerJournal.clear();
-      host.services.stages.requests.reset();
       return before;
     }
     case 'schedule': {
@@ -103,7 +103,7 @@ async function answer(command: HostCommand): Promise<unknown> {
   }
 }
 
-function stats(): HostStats {
+async function stats(resetMeter = false): Promise<HostStats> {
   const memory = process.memoryUsage();
   const brokerInFlight = host.broker.paths().reduce((sum, path) => {
     const counts = host.broker.counts(path);
@@ -116,7 +116,7 @@ function stats(): HostStats {
     operations: Object.fromEntries(operations),
     documentsRead: Object.fromEntries(documentsRead),
     brokerJournal: Object.fromEntries(brokerJournal),
-    meter: { ...host.services.stages.requests.snapshot() },
+    meter: { ...(await host.requestCounts({ reset: resetMeter })) },
   };
 }
 

@@ -1,14 +1,12 @@
 import { mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { containers } from '../../shared/platform/cosmos-containers.ts';
 import { queues, topics } from '../../shared/platform/messaging-entities.ts';
-import { loadConfig } from '../../shared/platform/config.ts';
-import { buildServices, type Services } from '../../shared/composition-root.ts';
+import type { Services } from '../../shared/composition-root.ts';
+import type { CosmosRequestCounts } from '../../shared/platform/cosmos/cosmos-request-meter.ts';
 import { DYNAMIC_STAGES_FLAG } from '../../shared/flags/ports/feature-gate.port.ts';
-import { installServices, uninstallServices } from '../../functions/app-services.ts';
 import { startCosmosServer } from '../cosmos/cosmos-server.ts';
 import type { CosmosFaults } from '../cosmos/cosmos-faults.ts';
 import { startAzurite } from '../azurite/azurite-launcher.ts';
@@ -20,13 +18,14 @@ import { startGoogleCalendarFake, type GoogleCalendarFake } from '../fakes/googl
 import { ensureDevIssuer } from '../dev-issuer.ts';
 import { ensureLocalKeyRing } from '../keys/local-keys.ts';
 import { ensureLocalCalendarSecrets } from '../keys/local-calendar-secrets.ts';
-import { installFunctionsCoreHook } from './register-core-hook.ts';
-import { functionRegistry } from './function-registry.ts';
 import { readLocalSettings } from './local-settings.ts';
 import { createFunctionsHttpServer } from './http-server.ts';
 import { startTriggers, type TriggerSet } from './trigger-runners.ts';
-import { createLocalMetrics, type LocalMetrics } from './local-metrics.ts';
-import { runHooks } from './lifecycle-hooks.ts';
+import type { LocalMetrics } from './local-metrics.ts';
+import { loadFunctionApp } from './function-app.ts';
+import { closeServer, listen } from './http-listen.ts';
+import { startHttpInstance, type HttpInstance } from './http-instance.ts';
+import type { BackgroundInstanceApi } from './http-instance-thread.ts';
 
 export interface LocalHostOptions {
   /** Where every journal and data file lives (default `.stageline` in the project). */
@@ -44,6 +43,17 @@ export interface LocalHostOptions {
   /** More metric readers beside `/metrics` (tests collect the instruments in memory). */
   readonly metricReaders?: readonly IMetricReader[];
   readonly log?: (line: string) => void;
+  /**
+   * Where the HTTP-triggered functions run. `worker` (as `npm start` runs them): on a worker
+   * thread of their own, as Flex Consumption runs the HTTP group on instances of its own, so
+   * the background functions (change feed, Service Bus, timers, blobs) use the other core;
+   * the log goes to the console unless `log` is given (then the HTTP instance is silent).
+   * `inline` (default; tests): every function on this thread, so a test reaches the services,
+   * metrics and faults of the HTTP path in process.
+   */
+  readonly httpInstance?: 'inline' | 'worker';
+  /** The HTTP instance (`worker`) stopped without being asked: the API is gone (default: logged). */
+  readonly onFatal?: (error: Error) => void;
 }
 
 export interface LocalHost {
@@ -53,9 +63,13 @@ export interface LocalHost {
   readonly settingsFile: string;
   readonly flagsFile: string;
   readonly broker: LocalBroker;
+  /** The services of this thread's instance (every function with `inline`; the background ones with `worker`). */
   readonly services: Services;
   readonly triggers: TriggerSet;
+  /** This thread's metrics (`GET /metrics` answers with every instance's). */
   readonly metrics: LocalMetrics;
+  /** The Cosmos DB requests the app counted (`stageline.cosmos.requests`) over every instance; `reset` zeroes them. */
+  requestCounts(options?: { readonly reset?: boolean }): Promise<CosmosRequestCounts>;
   /** The local Cosmos DB server's fault injection (tests: throttling, outages). */
   readonly cosmosFaults: CosmosFaults;
   /** The Google Calendar fake (its control API is under `calendar.rootUrl` + `_fake/`). */
@@ -77,14 +91,32 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   }
 
   const stack: Array<() => Promise<void>> = [];
+  let inlineServer: ReturnType<typeof createServer> | undefined;
   const stopAll = async () => {
     for (const stop of stack.reverse()) await stop().catch((error: unknown) => log(`stop failed: ${String(error)}`));
   };
   try {
     // The port first: the OAuth redirect and push addresses name it, and they are settings.
-    const server = createServer({ maxHeaderSize: 16 * 1024 });
-    const port = await listen(server, options.port ?? 7071, host);
-    stack.push(() => closeServer(server));
+    const background = { send: unavailable, checkBus: unavailable, scheduledDeliveries: unavailable, metricsText: unavailable } as BackgroundInstanceApi;
+    let httpInstance: HttpInstance | undefined;
+    let port: number;
+    if (options.httpInstance === 'worker') {
+      httpInstance = await startHttpInstance({
+        port: options.port ?? 7071,
+        host,
+        logToConsole: options.log === undefined,
+        background,
+        onExit: options.onFatal ?? ((error) => log(error.message)),
+      });
+      port = httpInstance.port;
+      const started = httpInstance;
+      stack.push(() => started.stop());
+    } else {
+      const server = createServer({ maxHeaderSize: 16 * 1024 });
+      port = await listen(server, options.port ?? 7071, host);
+      stack.push(() => closeServer(server));
+      inlineServer = server;
+    }
     const baseUrl = `http://${host}:${port}`;
     const file = readLocalSettings(projectDir);
     const databaseName = options.settings?.COSMOS_DATABASE_NAME ?? file.values.COSMOS_DATABASE_NAME ?? 'stageline';
@@ -144,28 +176,33 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     // What this host runs with, for commands that work on its data (`npm run rotate-keys -- --data-dir …`).
     writeFileSync(join(dataDir, 'host-settings.json'), JSON.stringify(settings, null, 2), { mode: 0o600 });
 
-    const metrics = createLocalMetrics(options.metricReaders ? { readers: options.metricReaders } : {});
-    stack.push(() => metrics.shutdown());
-    const services = buildServices(loadConfig(settings), {
-      bus: new LocalBrokerMessageBus(broker),
-      deliveryBacklog: { scheduledDeliveries: async () => (broker.isOpen ? broker.counts('notification-deliveries').scheduled : 0) },
-      log,
+    const bus = new LocalBrokerMessageBus(broker);
+    const scheduledDeliveries = async () => (broker.isOpen ? broker.counts('notification-deliveries').scheduled : 0);
+    const app = await loadFunctionApp({
+      settings,
+      adapters: { bus, deliveryBacklog: { scheduledDeliveries }, log },
+      ...(options.metricReaders ? { metricReaders: options.metricReaders } : {}),
     });
-    installServices(services);
-    stack.push(async () => {
-      uninstallServices();
-      await services.close();
-    });
+    stack.push(() => app.close());
+    const { services, registry, metrics } = app;
 
-    installFunctionsCoreHook();
-    await import('../../functions/index.ts');
-    const registry = functionRegistry();
-    await runHooks(registry, 'appStart');
-    stack.push(() => runHooks(registry, 'appTerminate'));
-
-    const functionsServer = createFunctionsHttpServer({ functions: registry.functions, routePrefix: 'api', extraHandler: metrics.handle, log });
-    server.on('request', (req, res) => functionsServer.emit('request', req, res));
-    stack.push(() => closeServer(server));
+    if (httpInstance) {
+      Object.assign(background, {
+        send: (entity, messages) => bus.send(entity, messages),
+        checkBus: () => bus.check(),
+        scheduledDeliveries,
+        metricsText: () => metrics.text(),
+      } satisfies BackgroundInstanceApi);
+      await httpInstance.start(settings);
+      // Stopping: the HTTP instance first, before the services and the broker it uses.
+      const started = httpInstance;
+      stack.push(() => started.stop());
+    } else if (inlineServer) {
+      const functionsServer = createFunctionsHttpServer({ functions: registry.functions, routePrefix: 'api', extraHandler: metrics.handle, log });
+      const server = inlineServer;
+      server.on('request', (req, res) => functionsServer.emit('request', req, res));
+      stack.push(() => closeServer(server));
+    }
 
     const triggers = await startTriggers({ functions: registry.functions, settings, dataDir, broker, cosmos, connectionString: azurite.connectionString, log });
     stack.push(() => triggers.close());
@@ -180,6 +217,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       services,
       triggers,
       metrics,
+      async requestCounts({ reset = false } = {}) {
+        const own = services.stages.requests.snapshot();
+        if (reset) services.stages.requests.reset();
+        return httpInstance ? sumCounts(own, await httpInstance.requestCounts(reset)) : own;
+      },
       cosmosFaults: cosmos.faults,
       calendar,
       stop: stopAll,
@@ -199,19 +241,12 @@ function ensureFlagsFile(dataDir: string): string {
   return path;
 }
 
-async function listen(server: Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is in use: stop what holds it, or start with --port <another>.`) : error);
-    });
-    server.listen(port, host, () => resolvePromise());
-  });
-  return (server.address() as AddressInfo).port;
+function sumCounts(a: CosmosRequestCounts, b: CosmosRequestCounts): CosmosRequestCounts {
+  const sum: Record<string, number> = { ...a };
+  for (const [key, value] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + value;
+  return sum;
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolvePromise) => {
-    server.close(() => resolvePromise());
-    server.closeAllConnections();
-  });
+async function unavailable(): Promise<never> {
+  throw new Error('The background instance is still starting.');
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { metrics } from '@opentelemetry/api';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider, type IMetricReader } from '@opentelemetry/sdk-metrics';
 import { serviceResource } from '../../shared/platform/service-identity.ts';
 
@@ -11,6 +11,8 @@ import { serviceResource } from '../../shared/platform/service-identity.ts';
  */
 export interface LocalMetrics {
   handle(request: IncomingMessage, response: ServerResponse): boolean;
+  /** This instance's metrics as Prometheus text (what `GET /metrics` answers with). */
+  text(): Promise<string>;
   shutdown(): Promise<void>;
 }
 
@@ -20,15 +22,23 @@ export function createLocalMetrics(options: { readonly readers?: readonly IMetri
   const provider = new MeterProvider({ resource: serviceResource(), readers: [exporter, ...(options.readers ?? [])] });
   metrics.disable();
   metrics.setGlobalMeterProvider(provider);
+  const serializer = new PrometheusSerializer();
   return {
     handle(request, response) {
-      if (request.method !== 'GET' || new URL(request.url ?? '/', 'http://local').pathname !== '/metrics') return false;
+      if (!isMetricsRequest(request)) return false;
       exporter.getMetricsRequestHandler(request, response);
       return true;
+    },
+    async text() {
+      return serializer.serialize((await exporter.collect()).resourceMetrics);
     },
     async shutdown() {
       await provider.shutdown();
       metrics.disable();
     },
   };
+}
+
+export function isMetricsRequest(request: IncomingMessage): boolean {
+  return request.method === 'GET' && new URL(request.url ?? '/', 'http://local').pathname === '/metrics';
 }

@@ -1,0 +1,81 @@
+import { Worker } from 'node:worker_threads';
+import type { CosmosRequestCounts } from '../../shared/platform/cosmos/cosmos-request-meter.ts';
+import { InstanceChannel } from './instance-channel.ts';
+import type { BackgroundInstanceApi, HttpInstanceApi } from './http-instance-thread.ts';
+
+/**
+ * The main thread's handle on the HTTP instance (`http-instance-thread.ts`): starts the worker,
+ * has it listen (first, because the settings name the port), then load the app with the
+ * settings; answers its calls with `background`. An exit the host did not ask for is reported
+ * to `onExit` once (the HTTP API is gone; `npm start` stops the whole host then).
+ */
+export interface HttpInstance {
+  readonly port: number;
+  start(settings: Readonly<Record<string, string>>): Promise<void>;
+  /** The Cosmos DB requests its services counted (`stageline.cosmos.requests`), optionally zeroing them. */
+  requestCounts(reset: boolean): Promise<CosmosRequestCounts>;
+  stop(): Promise<void>;
+}
+
+export interface HttpInstanceOptions {
+  readonly port: number;
+  readonly host: string;
+  /** The request log on the console (as `npm start`), or nothing. */
+  readonly logToConsole: boolean;
+  readonly background: BackgroundInstanceApi;
+  readonly onExit: (error: Error) => void;
+}
+
+export async function startHttpInstance(options: HttpInstanceOptions): Promise<HttpInstance> {
+  const worker = new Worker(new URL('./http-instance-thread.ts', import.meta.url), {
+    name: 'stageline-http',
+    // A worker thread takes its parent's command-line options but not what NODE_OPTIONS gained
+    // after start; a child process would: the tests' loopback guard is put there by a setup file.
+    execArgv: [...process.execArgv, ...preloadsOf(process.env['NODE_OPTIONS'])],
+  });
+  const channel = new InstanceChannel<HttpInstanceApi>(worker, options.background);
+  let stopping = false;
+  const gone = (error: Error) => {
+    channel.close(error);
+    if (stopping) return;
+    stopping = true;
+    options.onExit(error);
+  };
+  worker.on('error', (error) => gone(new Error(`The HTTP instance failed: ${error.stack ?? error.message}`)));
+  worker.on('exit', (code) => gone(new Error(`The HTTP instance exited (code ${code}).`)));
+
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await channel.call('stop');
+    } finally {
+      await worker.terminate();
+    }
+  };
+  try {
+    const port = await channel.call('listen', options.port, options.host);
+    return {
+      port,
+      start: (settings) => channel.call('start', settings, options.logToConsole),
+      requestCounts: (reset) => channel.call('requestCounts', reset),
+      stop,
+    };
+  } catch (error) {
+    stopping = true;
+    await worker.terminate();
+    throw error;
+  }
+}
+
+/** The `--import` and `--require` preloads in a NODE_OPTIONS value (`--import=x`, `--import x`, `-r x`). */
+export function preloadsOf(nodeOptions: string | undefined): string[] {
+  const tokens = (nodeOptions ?? '').split(/\s+/).filter((token) => token !== '');
+  const preloads: string[] = [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i]!;
+    if (/^--(import|require)=/.test(token)) preloads.push(token);
+    else if (['--import', '--require', '-r'].includes(token) && tokens[i + 1] !== undefined) preloads.push(token, tokens[(i += 1)]!);
+  }
+  return preloads;
+}
