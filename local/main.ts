@@ -35,6 +35,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const started = performance.now();
 let host: LocalHost;
+let running: LocalHost | undefined;
 try {
   host = await startLocalHost({
     port,
@@ -43,8 +44,10 @@ try {
     // The HTTP functions on a thread of their own, the background ones on this one (docs/local-host.md).
     httpInstance: 'worker',
     onFatal: (error) => {
+      // While starting, the failed start itself reports and exits (below).
+      if (!running) return;
       console.error(`\n${error.message}\nStageline stops: its HTTP API is gone.`);
-      void host.stop().finally(() => process.exit(1));
+      void running.stop().finally(() => process.exit(1));
     },
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   });
@@ -53,6 +56,7 @@ try {
   process.exit(1);
 }
 
+running = host;
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`
 Stageline is running (started in ${seconds} s)

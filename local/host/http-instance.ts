@@ -24,14 +24,16 @@ export interface HttpInstanceOptions {
   readonly logToConsole: boolean;
   readonly background: BackgroundInstanceApi;
   readonly onExit: (error: Error) => void;
+  /** The thread's module (default `http-instance-thread.ts`; tests give their own). */
+  readonly entry?: URL;
 }
 
 export async function startHttpInstance(options: HttpInstanceOptions): Promise<HttpInstance> {
-  const worker = new Worker(new URL('./http-instance-thread.ts', import.meta.url), {
+  const worker = new Worker(options.entry ?? new URL('./http-instance-thread.ts', import.meta.url), {
     name: 'stageline-http',
-    // A worker thread takes its parent's command-line options but not what NODE_OPTIONS gained
-    // after start; a child process would: the tests' loopback guard is put there by a setup file.
-    execArgv: [...process.execArgv, ...preloadsOf(process.env['NODE_OPTIONS'])],
+    // Given explicitly, the worker also applies NODE_OPTIONS as it stands now, as a child process
+    // would (measured: left out, it does not); the tests' setup file puts their loopback guard there.
+    execArgv: [...process.execArgv],
   });
   const channel = new InstanceChannel<HttpInstanceApi>(worker, options.background);
   let stopping = false;
@@ -66,16 +68,4 @@ export async function startHttpInstance(options: HttpInstanceOptions): Promise<H
     await worker.terminate();
     throw error;
   }
-}
-
-/** The `--import` and `--require` preloads in a NODE_OPTIONS value (`--import=x`, `--import x`, `-r x`). */
-export function preloadsOf(nodeOptions: string | undefined): string[] {
-  const tokens = (nodeOptions ?? '').split(/\s+/).filter((token) => token !== '');
-  const preloads: string[] = [];
-  for (let i = 0; i < tokens.length; i += 1) {
-    const token = tokens[i]!;
-    if (/^--(import|require)=/.test(token)) preloads.push(token);
-    else if (['--import', '--require', '-r'].includes(token) && tokens[i + 1] !== undefined) preloads.push(token, tokens[(i += 1)]!);
-  }
-  return preloads;
 }

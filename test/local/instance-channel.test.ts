@@ -7,7 +7,6 @@ import { isBrokerError } from '../../local/broker/broker-errors.ts';
 import { LocalBroker } from '../../local/broker/local-broker.ts';
 import { LocalBrokerMessageBus } from '../../local/broker/local-message-bus.adapter.ts';
 import { queues, topics } from '../../shared/platform/messaging-entities.ts';
-import { preloadsOf } from '../../local/host/http-instance.ts';
 import { message } from './broker-support/broker-fixtures.ts';
 import { installAsyncContext } from '../support/async-context.ts';
 
@@ -100,21 +99,5 @@ describe('InstanceMessageBus (the HTTP instance\'s bus, across a real port to th
     await open.close();
     await expect(open.send('notifications', [message('n-3')])).rejects.toThrow('This message bus was closed.');
     expect(broker.counts('notifications').active).toBe(0);
-  });
-});
-
-describe('preloadsOf', () => {
-  it('keeps the --import and --require preloads of NODE_OPTIONS in every spelling, and nothing else', () => {
-    expect(preloadsOf(undefined)).toEqual([]);
-    expect(preloadsOf('--max-old-space-size=4096 --import=file:///g.ts  -r ./a.cjs --require b.cjs --import x.mjs --enable-source-maps')).toEqual([
-      '--import=file:///g.ts',
-      '-r',
-      './a.cjs',
-      '--require',
-      'b.cjs',
-      '--import',
-      'x.mjs',
-    ]);
-    expect(preloadsOf('--import')).toEqual([]);
   });
 });
