@@ -93,6 +93,7 @@ export async function measure(options: { readonly pipelines?: number; readonly l
     // --- counters -------------------------------------------------------------------------
     let counting = false;
     let lastCosmosAt = Date.now();
+    let lastCosmosWhat = '';
     const events: CosmosEvent[] = [];
     const docs = new Map<string, DocState>();
     const faults = host.cosmosFaults as unknown as { take(request: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: Buffer }): unknown };
@@ -107,10 +108,14 @@ export async function measure(options: { readonly pipelines?: number; readonly l
     };
     function recordCosmos(request: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: Buffer }): void {
       if (request.headers[PROBE_HEADER] !== undefined) return;
-      lastCosmosAt = Date.now();
       const segments = request.url.split('?')[0]!.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
       const container = segments[3] ?? '(account)';
       let operation: string = operationOf(request as never) ?? 'metadata';
+      // The quiesce loop's own pokes make the trigger read the (empty) change feed: not activity.
+      if (operation !== 'changeFeed') {
+        lastCosmosAt = Date.now();
+        lastCosmosWhat = `${request.method} ${request.url}`;
+      }
       if (String(request.headers['x-ms-cosmos-is-query-plan-request'] ?? '').toLowerCase() === 'true') operation = 'queryPlan';
       const pk = String(request.headers['x-ms-documentdb-partitionkey'] ?? '');
       const record = (event: Omit<CosmosEvent, 'container' | 'operation'>): void => {
@@ -255,7 +260,10 @@ export async function measure(options: { readonly pipelines?: number; readonly l
         host.triggers.pokeChangeFeeds();
         await new Promise((resolve) => setTimeout(resolve, 250));
         if (brokerIdle() && Date.now() - lastCosmosAt > 1500) return;
-        if (Date.now() > deadline) throw new Error('the host did not settle within 60 s');
+        if (Date.now() > deadline) {
+          const busy = host.broker.paths().filter((path) => !path.includes('$deadletterqueue') && !path.endsWith('/ats-sync')).map((path) => ({ path, ...host.broker.counts(path) })).filter((c) => c.active + c.locked + c.scheduled > 0);
+          throw new Error(`the host did not settle within 60 s (busy queues: ${JSON.stringify(busy)}; last Cosmos DB request ${Date.now() - lastCosmosAt} ms ago: ${lastCosmosWhat})`);
+        }
       }
     };
 
