@@ -29,12 +29,7 @@ export interface HttpInstanceOptions {
 }
 
 export async function startHttpInstance(options: HttpInstanceOptions): Promise<HttpInstance> {
-  const worker = new Worker(options.entry ?? new URL('./http-instance-thread.ts', import.meta.url), {
-    name: 'stageline-http',
-    // Given explicitly, the worker also applies NODE_OPTIONS as it stands now, as a child process
-    // would (measured: left out, it does not); the tests' setup file puts their loopback guard there.
-    execArgv: [...process.execArgv],
-  });
+  const worker = startWorker(options.entry ?? new URL('./http-instance-thread.ts', import.meta.url), process.execArgv);
   const channel = new InstanceChannel<HttpInstanceApi>(worker, options.background);
   let stopping = false;
   const gone = (error: Error) => {
@@ -68,4 +63,30 @@ export async function startHttpInstance(options: HttpInstanceOptions): Promise<H
     await worker.terminate();
     throw error;
   }
+}
+
+/**
+ * The HTTP instance's thread. Given explicitly, `execArgv` makes the worker also apply NODE_OPTIONS
+ * as it stands now, as a child process would (measured: left out, it does not); the tests' setup
+ * file puts their loopback guard there. Node refuses process-wide V8 flags in a worker's
+ * `execArgv` (`node --max-old-space-size=4096 local/main.ts` would not start: measured); they
+ * apply to every thread of the process already, so the ones it names are left out.
+ */
+export function startWorker(entry: URL, execArgv: readonly string[]): Worker {
+  const start = (argv: readonly string[]) => new Worker(entry, { name: 'stageline-http', execArgv: [...argv] });
+  try {
+    return start(execArgv);
+  } catch (error) {
+    const refused = refusedFlags(error);
+    if (refused.length === 0) throw error;
+    return start(execArgv.filter((flag) => !refused.includes(flag)));
+  }
+}
+
+/** The flags an `ERR_WORKER_INVALID_EXEC_ARGV` names ("… invalid execArgv flags: --a, --b=1"). */
+function refusedFlags(error: unknown): string[] {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || typeof message !== 'string') return [];
+  const colon = message.indexOf(':');
+  return colon < 0 ? [] : message.slice(colon + 1).split(',').map((flag) => flag.trim()).filter((flag) => flag.startsWith('-'));
 }

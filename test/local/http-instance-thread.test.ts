@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startHttpInstance } from '../../local/host/http-instance.ts';
+import { startHttpInstance, startWorker } from '../../local/host/http-instance.ts';
 import type { BackgroundInstanceApi } from '../../local/host/http-instance-thread.ts';
 
 const entry = new URL('./http-support/probe-instance.ts', import.meta.url);
@@ -28,6 +28,19 @@ describe('startHttpInstance (the worker thread\'s life, with a probe thread)', (
     await expect(instance.requestCounts(false)).rejects.toThrow('The HTTP instance exited (code 3).');
     await instance.stop();
     expect(exits).toHaveLength(1);
+  });
+});
+
+describe('startWorker (the flags the HTTP thread is started with)', () => {
+  it('leaves out the process-wide V8 flags a worker refuses and keeps the rest', async () => {
+    const probe = new URL('./http-support/exec-argv-probe.ts', import.meta.url);
+    const worker = startWorker(probe, ['--max-old-space-size=4096', '--expose-gc', '--no-deprecation']);
+    const execArgv = await new Promise<string[]>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(execArgv).toEqual(['--no-deprecation']);
   });
 });
 
