@@ -28,7 +28,7 @@ import { JournalFile } from '../../local/journal/journal-file.ts';
 import type { CosmosRequest, CosmosResponse } from '../../local/cosmos/cosmos-dispatch.ts';
 import { sweepStrandedOutboxes } from '../../shared/events/use-cases/sweep-stranded-outboxes.ts';
 import { systemClock } from '../../shared/platform/clock.ts';
-import { BENCH_USER_AGENT, type HostCommand, type HostReady, type HostReply, type HostStats } from './host-protocol.ts';
+import { BENCH_USER_AGENT, type HostCommand, type HostReady, type HostReply, type HostStats, type WalkResult } from './host-protocol.ts';
 
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, 'request-log': { type: 'boolean', default: false } }, strict: true });
 if (!values['data-dir'] || !process.send) {
@@ -39,6 +39,8 @@ if (!values['data-dir'] || !process.send) {
 const operations = new Map<string, number>();
 const documentsRead = new Map<string, number>();
 const brokerJournal = new Map<string, number>();
+/** The containers' document stores, as queries met them (unscoped), for `walk`. */
+const stores = new Map<string, { readonly _data: ReadonlyMap<string, unknown> }>();
 const add = (counts: Map<string, number>, key: string, n = 1) => counts.set(key, (counts.get(key) ?? 0) + n);
 observeCosmosServer();
 
@@ -97,6 +99,8 @@ async function answer(command: HostCommand): Promise<unknown> {
       const outcome = await sweepStrandedOutboxes({ applications: events.applications, bus, timeline: events.timeline, stranded: events.stranded, clock: systemClock });
       return { ms: performance.now() - started, applications: outcome.applications };
     }
+    case 'walk':
+      return walk(command.args.container);
     case 'stop':
       setImmediate(() => void host.stop().then(() => process.exit(0)));
       return null;
@@ -118,6 +122,29 @@ async function stats(resetMeter = false): Promise<HostStats> {
     brokerJournal: Object.fromEntries(brokerJournal),
     meter: { ...(await host.requestCounts({ reset: resetMeter })) },
   };
+}
+
+/**
+ * The baseline of the local server's query benchmark: what every query through the package
+ * starts with and nothing else: the container's documents gathered into one array (each stored
+ * item, its document, its id read). Its cost per document grows with the machine, not with the
+ * query library: past 16k documents the array is a large object on pages fresh from the OS, and
+ * the documents no longer fit the caches.
+ */
+function walk(container: string): WalkResult {
+  const store = stores.get(container);
+  if (store === undefined) throw new Error(`no query has read container '${container}' yet`);
+  const started = performance.now();
+  const rows: unknown[] = [];
+  let idChars = 0;
+  for (const item of store._data.values()) {
+    const document = (item as { read(): { id?: string } | undefined }).read();
+    idChars += document?.id?.length ?? 0;
+    rows.push(document);
+  }
+  const ms = performance.now() - started;
+  if (idChars === 0 && rows.length > 0) throw new Error('the walk read no ids');
+  return { ms, documents: rows.length };
 }
 
 /** Counts what the local Cosmos DB server and the broker do (see the file comment); answers are untouched. */
@@ -143,6 +170,8 @@ function observeCosmosServer(): void {
     items[method] = function (this: Items, ...args: unknown[]) {
       // `_data` is the scoped view's partition when the query named one (cosmos-partition-scope.ts).
       const container = this._parent.read()?.id ?? '?';
+      // A scoped view (`Object.create` over the store, cosmos-partition-scope.ts) has a `_data` of its own.
+      if (!Object.prototype.hasOwnProperty.call(this, '_data')) stores.set(container, this);
       add(documentsRead, fromHost.getStore() === false ? `bench/${container}` : container, this._data.size);
       return original.apply(this, args);
     };

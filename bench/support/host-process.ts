@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmosClient, type Database } from '@azure/cosmos';
 import { signDevToken, type DevRole } from '../../local/dev-issuer.ts';
-import { BENCH_USER_AGENT, type HostCommand, type HostReady, type HostReply, type HostStats, type SweepResult } from './host-protocol.ts';
+import { BENCH_USER_AGENT, type HostCommand, type HostReady, type HostReply, type HostStats, type SweepResult, type WalkResult } from './host-protocol.ts';
 
 export interface HostProcess {
   readonly baseUrl: string;
@@ -28,6 +28,8 @@ export interface HostProcess {
   reset(): Promise<HostStats>;
   sweep(): Promise<SweepResult>;
   schedule(args: Extract<HostCommand, { name: 'schedule' }>['args']): Promise<void>;
+  /** One pass over a container's documents inside the host (a query must have read the container before). */
+  walk(container: string): Promise<WalkResult>;
   /**
    * Waits until the host's background work is done: no Cosmos DB request from the host and no
    * change in the broker's in-flight messages for 300 ms and, for `tenant`, every event of its
@@ -74,6 +76,7 @@ export async function startHostProcess(options: { requestLog?: boolean } = {}): 
     reset: () => call({ name: 'reset' }) as Promise<HostStats>,
     sweep: () => call({ name: 'sweep' }) as Promise<SweepResult>,
     schedule: async (args) => void (await call({ name: 'schedule', args })),
+    walk: (container) => call({ name: 'walk', args: { container } }) as Promise<WalkResult>,
     settle: (tenant) => settle(host, tenant),
     async stop() {
       cosmos.dispose();

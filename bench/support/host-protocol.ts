@@ -13,6 +13,7 @@ export interface HostReady {
 export type HostCommand = { readonly id: number } & (
   | { readonly name: 'stats' | 'reset' | 'sweep' | 'stop'; readonly args?: undefined }
   | { readonly name: 'schedule'; readonly args: { tenantId: string; candidateId: string; applicationId: string; stageId: string; n: number } }
+  | { readonly name: 'walk'; readonly args: { container: string } }
 );
 
 export interface HostReply {
@@ -41,4 +42,10 @@ export interface SweepResult {
   readonly ms: number;
   /** Stranded applications the sweep found. */
   readonly applications: number;
+}
+
+/** One pass over every document a container holds, in the local server's memory (the query benchmark's baseline). */
+export interface WalkResult {
+  readonly ms: number;
+  readonly documents: number;
 }
