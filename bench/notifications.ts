@@ -7,7 +7,7 @@
  *   each); per delivery the consumer reads the endpoint (Cosmos point read, URL and secret
  *   opened), signs the body (Standard Webhooks), POSTs it and completes the message.
  * - fan-out + delivery: N stage events put on `notifications` at once; each is fanned out
- *   (application read, the tenant's webhook list — from the fan-out's cache after the first —,
+ *   (the application's facts from the message, the tenant's webhook list — from the fan-out's cache after the first —,
  *   2 inbox items stored at once, 1 delivery message for the webhook) and delivered; timed until
  *   the receiver has all N.
  * - floor: N POSTs of the same body with the same keep-alive settings from 16 workers.
@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startLocalHost, type LocalHost } from '../local/host/local-host.ts';
 import { deliveryIdOf, type DeliveryMessage } from '../shared/notifications/domain/delivery.ts';
+import { applicationFactsOf, type ApplicationFacts } from '../shared/events/domain/notification-facts.ts';
 
 const CONCURRENCY = 16;
 const TENANT = 'bench';
@@ -72,9 +73,12 @@ export async function runNotificationBench(options: { count?: number } = {}): Pr
     const perDelivery = Object.fromEntries(Object.entries(requests.snapshot()).filter(([key]) => key !== 'total').map(([key, value]) => [key, value / count]));
 
     const applicationId = await seedApplication(host);
+    const stored = await host.services.stages.repository.get(TENANT, applicationId);
+    // The application's facts travel in the message, as the outbox publisher sends them.
+    const facts = applicationFactsOf(stored!.document, 'missing-stage');
     received = 0;
     const endToEnd = await timed(count, async () => {
-      await host.broker.send('notifications', Array.from({ length: count }, (_, n) => eventMessage(applicationId, n)));
+      await host.broker.send('notifications', Array.from({ length: count }, (_, n) => eventMessage(applicationId, n, facts)));
       await reached(count);
     });
     return { markdown: markdown(count, floor, delivery, endToEnd, perDelivery) };
@@ -117,14 +121,14 @@ async function seedApplication(host: LocalHost): Promise<string> {
   return id;
 }
 
-function eventMessage(applicationId: string, n: number) {
+function eventMessage(applicationId: string, n: number, application: ApplicationFacts) {
   const eventId = `${applicationId}:bench-${n}`;
   return {
     messageId: eventId,
     contentType: 'application/json',
     body: {
       type: 'STAGE_EVENT', stageType: 'assignment', stageStatus: 'awaiting_candidate', applicationId, actor: { role: 'recruiter', id: 'rec-1' }, timestamp: new Date().toISOString(),
-      eventId, seq: n + 1, tenantId: TENANT, kind: 'stage.created', stageId: 'missing-stage', visibleToCandidate: true, actionableBy: 'candidate',
+      eventId, seq: n + 1, tenantId: TENANT, kind: 'stage.created', stageId: 'missing-stage', visibleToCandidate: true, actionableBy: 'candidate', application,
     },
   };
 }
@@ -167,7 +171,7 @@ function markdown(count: number, floor: Run, delivery: Run, endToEnd: Run, perDe
     `${count} webhooks to one loopback receiver (answers 200 at once), ${CONCURRENCY} at a time on every path: the deliveries queue's trigger runs ${CONCURRENCY} handlers (the Functions host's per-core default), the floor runs ${CONCURRENCY} workers.`,
     '- **floor**: raw `node:http` POSTs of the same body over keep-alive connections.',
     '- **delivery**: messages put on `notification-deliveries` at once; per message the consumer reads the endpoint (Cosmos point read, URL and secret opened), signs the body (Standard Webhooks), POSTs it and completes the message.',
-    '- **fan-out + delivery**: stage events put on `notifications` at once; each is fanned out (application read, the tenant\'s webhook list — read once, then from the fan-out\'s 10-second cache —, 2 inbox items stored at once, 1 delivery message for the webhook) and delivered; timed until the receiver has them all (the inbox writes run alongside).',
+    '- **fan-out + delivery**: stage events put on `notifications` at once; each is fanned out (the application\'s facts from the message, as the publisher sends them; the tenant\'s webhook list — read once, then from the fan-out\'s 10-second cache —, 2 inbox items stored at once, 1 delivery message for the webhook) and delivered; timed until the receiver has them all (the inbox writes run alongside).',
     '',
     '| path | webhooks | seconds | per second | floor / path |',
     '| --- | ---: | ---: | ---: | ---: |',
@@ -177,7 +181,7 @@ function markdown(count: number, floor: Run, delivery: Run, endToEnd: Run, perDe
     '',
     `Cosmos DB requests per webhook delivery (target: 1 point read of the endpoint): ${requests || 'none counted'}.`,
     '',
-    'Reading the numbers: everything runs in one process on the same cores as the receiver. A CPU profile of the delivery path shows the notification code itself at about 2 % of the time; the rest is the local Cosmos DB server and its client (TLS, request signing, the journal write before each answer), the broker (a journal write per receive and per completion) and HTTP. Fan-out adds an application read and two inbox writes per event (the tenant\'s webhook list comes from the fan-out\'s cache after the first event) on the same single-writer Cosmos server, which is why it is the slower path; in Azure those are separate services. The ratios move with the machine\'s load (other work on the same 2 cores): compare runs on a quiet machine.',
+    'Reading the numbers: everything runs in one process on the same cores as the receiver. A CPU profile of the delivery path shows the notification code itself at about 2 % of the time; the rest is the local Cosmos DB server and its client (TLS, request signing, the journal write before each answer), the broker (a journal write per receive and per completion) and HTTP. Fan-out adds two inbox writes per event (the application\'s facts come in the message since 2026-12-02; before, an application read too) (the tenant\'s webhook list comes from the fan-out\'s cache after the first event) on the same single-writer Cosmos server, which is why it is the slower path; in Azure those are separate services. The ratios move with the machine\'s load (other work on the same 2 cores): compare runs on a quiet machine.',
     '',
   ].join('\n');
 }

@@ -3,6 +3,8 @@ import { offerLetter, startApiStack, type ApiStack } from '../support/stage-api.
 import { startReceiver } from '../support/webhook-receiver.ts';
 import { addStage, assignment, eventually, metricValue, newApplication, registerWebhook, shortDeliverySettings, tenantTokens } from '../support/notification-fixtures.ts';
 import { scheduledCall } from '../shared/stages/stage-fixtures.ts';
+import { notificationMessage } from '../../shared/events/domain/outbox-messages.ts';
+import { notificationMessageSchema } from '../../shared/events/api/notification-message.schema.ts';
 
 /**
  * In-app inboxes through the local host: who gets what for each kind of event (candidate vs
@@ -127,6 +129,33 @@ describe('inbox routes', () => {
     expect(await inbox(t.candidate)).toMatchObject({ unreadCount: 0 });
     expect((await inbox(t.candidate, '?unread=true')).items).toEqual([]);
     expect((await api.call('/me/notifications?limit=0', { token: t.candidate })).status).toBe(400);
+  });
+});
+
+describe("the application's facts", () => {
+  it('travel in the message from the publisher, so the fan-out reads no application; a message without them (published before) has it read', async () => {
+    const t = await tenantTokens(api, 'facts-1');
+    const applicationId = await newApplication(api, t.recruiter);
+    await api.host.requestCounts({ reset: true });
+    const stageId = await addStage(api, t.recruiter, applicationId, { type: 'live_interview', title: 'Systems design', data: { recruiterId: 'rec-1', interviewerIds: ['int-7'] } });
+    const [told] = await inboxOf(t.candidate, 1);
+    await inboxOf(t.recruiter, 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The request path's read (add the stage: one read, one replace); no read by the fan-out (`events/…`).
+    const counted = await api.host.requestCounts({ reset: true });
+    expect([counted['applications:read'], counted['events/applications:read'] ?? 0]).toEqual([1, 0]);
+
+    const stored = await api.host.services.stages.repository.get('facts-1', applicationId);
+    const event = stored!.document.outbox.find((candidate) => candidate.stageId === stageId)!;
+    const published = notificationMessage(event, undefined);
+    const legacy = notificationMessageSchema.parse({ ...(published.body as object), eventId: `${event.id}-before-facts` });
+    expect(legacy.application).toBeUndefined();
+    await api.host.broker.send('notifications', [{ ...published, messageId: legacy.eventId, body: legacy }]);
+    const items = await inboxOf(t.candidate, 2);
+    const again = items.find((item: any) => item.id !== told.id);
+    expect({ title: again.title, body: again.body, link: again.link }).toEqual({ title: told.title, body: told.body, link: told.link });
+    // This test's own read of the application above, and the fan-out's.
+    expect((await api.host.requestCounts())['events/applications:read']).toBe(2);
   });
 });
 

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { stageEventKinds } from '../../stages/domain/stage-event.ts';
 import { stageEventPayloadSchema } from '../domain/stage-cloud-event.ts';
+import { applicationFactsSchema } from '../domain/notification-facts.ts';
 
 /**
  * The body of a `notifications` queue message: the seed payload (`type` … `timestamp`, exactly)
- * plus the event's id, order and the facts a notification fan-out decides on. One message per
+ * plus the event's id, order and the facts a notification fan-out decides on (the event's, and
+ * the application's as of publishing). One message per
  * stage event; `messageId` = `eventId`.
  */
 export const notificationMessageSchema = stageEventPayloadSchema.extend({
@@ -18,6 +20,8 @@ export const notificationMessageSchema = stageEventPayloadSchema.extend({
   feedbackId: z.string().min(1).optional(),
   visibleToCandidate: z.boolean(),
   actionableBy: z.enum(['candidate', 'recruiter']).nullable(),
+  /** The application's facts as of publishing (`notification-facts.ts`); absent in messages sent before they were added. */
+  application: applicationFactsSchema.optional(),
 });
 
 export type NotificationMessageBody = z.infer<typeof notificationMessageSchema>;

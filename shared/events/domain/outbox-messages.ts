@@ -2,6 +2,7 @@ import type { OutboxEvent } from '../../stages/domain/application.schema.ts';
 import type { OutgoingMessage } from '../ports/message-bus.port.ts';
 import { CLOUDEVENTS_JSON, stageEventPayload, toStageCloudEvent } from './stage-cloud-event.ts';
 import type { NotificationMessageBody } from '../api/notification-message.schema.ts';
+import type { ApplicationFacts } from './notification-facts.ts';
 
 /**
  * The `stage-events` topic message of one event: the structured CloudEvent as body,
@@ -27,7 +28,7 @@ export function topicMessage(event: OutboxEvent): OutgoingMessage {
 }
 
 /** The `notifications` queue message of one event: the seed payload plus what fan-out needs. */
-export function notificationMessage(event: OutboxEvent): OutgoingMessage {
+export function notificationMessage(event: OutboxEvent, application?: ApplicationFacts): OutgoingMessage {
   const body: NotificationMessageBody = {
     ...stageEventPayload(event),
     eventId: event.id,
@@ -40,6 +41,7 @@ export function notificationMessage(event: OutboxEvent): OutgoingMessage {
     ...(event.feedbackId === undefined ? {} : { feedbackId: event.feedbackId }),
     visibleToCandidate: event.visibleToCandidate,
     actionableBy: event.actionableBy,
+    ...(application === undefined ? {} : { application }),
   };
   return {
     messageId: event.id,

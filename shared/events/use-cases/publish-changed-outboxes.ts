@@ -6,8 +6,22 @@ import type { StrandedOutboxes } from '../ports/stranded-outboxes.port.ts';
 import { countPublished, countPublishFailure } from './outbox-metrics.ts';
 import { publishOutbox, type OutboxSnapshot, type PublishOutboxDeps } from './publish-outbox.ts';
 
-/** Only the identity and the outbox matter here; a document without one has nothing to publish. */
-const feedDocumentSchema = z.object({ id: z.string().min(1), tenantId: z.string().min(1), outbox: z.array(outboxEventSchema).default([]) });
+/**
+ * The identity and the outbox; a document without one has nothing to publish. And what the
+ * notification facts come from (`notification-facts.ts`), when the document has it in that shape.
+ */
+const feedDocumentSchema = z.object({
+  id: z.string().min(1),
+  tenantId: z.string().min(1),
+  outbox: z.array(outboxEventSchema).default([]),
+  jobId: z.string().min(1).optional().catch(undefined),
+  candidateId: z.string().min(1).optional().catch(undefined),
+  recruiterIds: z.array(z.string().min(1)).optional().catch(undefined),
+  stages: z
+    .array(z.object({ id: z.string().min(1), type: z.string().min(1), title: z.string().min(1), visibleToCandidate: z.boolean(), data: z.record(z.string(), z.unknown()) }))
+    .optional()
+    .catch(undefined),
+});
 
 export interface ChangedOutboxesDeps extends PublishOutboxDeps {
   readonly stranded: StrandedOutboxes;

@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { OutboxEvent } from '../../stages/domain/application.schema.ts';
 import { notificationMessage, topicMessage } from '../domain/outbox-messages.ts';
+import { applicationFactsOf, type ApplicationFactsSource } from '../domain/notification-facts.ts';
 import type { MessageBus } from '../ports/message-bus.port.ts';
 import type { TimelineAppender } from '../ports/timeline-appender.port.ts';
 import { recordOutboxLag, type PublishPath } from './outbox-metrics.ts';
@@ -11,8 +12,12 @@ export interface PublishOutboxDeps {
   readonly clock: Clock;
 }
 
-/** What one application document needs for publishing: its identity and its outbox, as committed. */
-export interface OutboxSnapshot {
+/**
+ * What one application document needs for publishing: its identity and its outbox, as committed;
+ * and, when the snapshot has them, the facts notifications are decided on (an application
+ * document has them all), which then travel in the `notifications` messages.
+ */
+export interface OutboxSnapshot extends Partial<ApplicationFactsSource> {
   readonly id: string;
   readonly tenantId: string;
   readonly outbox: readonly OutboxEvent[];
@@ -45,7 +50,7 @@ export async function publishOutbox(deps: PublishOutboxDeps, snapshot: OutboxSna
   for (let start = 0; start < events.length; start += SEND_BATCH) {
     const chunk = events.slice(start, start + SEND_BATCH);
     await deps.bus.send('stage-events', chunk.map(topicMessage));
-    await deps.bus.send('notifications', chunk.map(notificationMessage));
+    await deps.bus.send('notifications', chunk.map((event) => notificationMessage(event, factsOf(snapshot, event.stageId))));
   }
   const now = deps.clock.now();
   const timeline = await deps.timeline.append(events, now);
@@ -68,4 +73,10 @@ async function notYetPublished(timeline: TimelineAppender, snapshot: OutboxSnaps
     if (await timeline.isPublished(snapshot.tenantId, snapshot.id, events[index]!.seq)) return events.slice(index + 1);
   }
   return events;
+}
+
+function factsOf(snapshot: OutboxSnapshot, stageId: string) {
+  const { jobId, candidateId, recruiterIds, stages } = snapshot;
+  if (jobId === undefined || candidateId === undefined || recruiterIds === undefined || stages === undefined) return undefined;
+  return applicationFactsOf({ jobId, candidateId, recruiterIds, stages }, stageId);
 }

@@ -1,6 +1,6 @@
 import { notificationsQueueBodySchema, type NotificationsQueueBody } from '../../events/api/notification-message.schema.ts';
 import { isDomainError } from '../../platform/errors.ts';
-import type { ApplicationDocument } from '../../stages/domain/application.schema.ts';
+import { applicationFactsOf, type ApplicationFacts } from '../../events/domain/notification-facts.ts';
 import { deliveryIdOf, type DeliveryMessage, type DeliveryTarget } from '../domain/delivery.ts';
 import { chatThreadKey, notificationContent, type EventFacts, type NotificationContent } from '../domain/notification-content.ts';
 import { broadcastEvents, notificationEventOf, type NotificationEvent } from '../domain/notification-event.ts';
@@ -110,7 +110,7 @@ async function deliveriesFor(deps: NotificationDeps, body: NotificationsQueueBod
   return messages;
 }
 
-/** The facts of the event and who may be told, from the message and (for stage events) the application. */
+/** The facts of the event and who may be told, from the message and (for stage events) the application's facts: in the message, or read. */
 async function gather(
   deps: NotificationDeps,
   body: NotificationsQueueBody,
@@ -133,10 +133,9 @@ async function gather(
         recipients: { ...none, uploader: body.uploader },
       };
     default: {
-      const application = await readApplication(deps, body.applicationId, body.tenantId);
+      const application = body.application ?? (await readApplicationFacts(deps, body.tenantId, body.applicationId, body.stageId));
       if (application === undefined) return undefined;
-      const stage = application.stages.find((candidate) => candidate.id === body.stageId);
-      const visibleNow = stage?.visibleToCandidate ?? false;
+      const { stage } = application;
       return {
         facts: {
           ...commonFacts(event, body),
@@ -144,24 +143,25 @@ async function gather(
           jobId: application.jobId,
           stage: { id: body.stageId, type: body.stageType, status: body.stageStatus, ...(stage === undefined ? {} : { title: stage.title }) },
           actor: body.actor,
-          ...(stage?.type === 'disqualified' && stage.data.candidateMessage !== undefined ? { candidateMessage: stage.data.candidateMessage } : {}),
+          ...(stage?.candidateMessage === undefined ? {} : { candidateMessage: stage.candidateMessage }),
         },
         recipients: {
           candidateId: application.candidateId,
           recruiterIds: application.recruiterIds,
-          interviewerIds: stage?.type === 'live_interview' ? stage.data.interviewerIds : [],
-          stageVisibleToCandidate: body.visibleToCandidate && visibleNow,
+          interviewerIds: stage?.interviewerIds ?? [],
+          stageVisibleToCandidate: body.visibleToCandidate && (stage?.visibleToCandidate ?? false),
           actionableByCandidate: body.actionableBy === 'candidate',
-          notifyCandidate: stage?.type === 'disqualified' ? stage.data.notifyCandidate : false,
+          notifyCandidate: stage?.notifyCandidate ?? false,
         },
       };
     }
   }
 }
 
-async function readApplication(deps: NotificationDeps, applicationId: string, tenantId: string): Promise<ApplicationDocument | undefined> {
+/** The application's facts read from the store: for messages published without them. */
+async function readApplicationFacts(deps: NotificationDeps, tenantId: string, applicationId: string, stageId: string): Promise<ApplicationFacts | undefined> {
   const stored = await deps.applications.get(tenantId, applicationId);
-  return stored?.document;
+  return stored === undefined ? undefined : applicationFactsOf(stored.document, stageId);
 }
 
 /** What every notification's facts carry, whatever its kind. */

@@ -61,6 +61,14 @@ describe('publishOutbox against the embedded Cosmos DB server and the broker', (
     expect(notifications.map((message) => message.messageId)).toEqual(['acme:app-1:1', 'acme:app-1:2']);
     const first = notificationMessageSchema.parse(notifications[0]!.body);
     expect(first).toMatchObject({ type: 'STAGE_EVENT', eventId: 'acme:app-1:1', kind: 'stage.created', stageStatus: 'awaiting_candidate', actor: recruiter, visibleToCandidate: true, actionableBy: 'candidate' });
+    // The application's facts as the published document holds them: the fan-out reads no application.
+    const stage = stored.document.stages.find((candidate) => candidate.id === first.stageId)!;
+    expect(first.application).toEqual({
+      jobId: stored.document.jobId,
+      candidateId: stored.document.candidateId,
+      recruiterIds: stored.document.recruiterIds,
+      stage: { title: stage.title, visibleToCandidate: true },
+    });
 
     const entries = await timelineOf('app-1');
     expect(entries.map((entry) => [entry.id, entry.seq, entry.event.kind])).toEqual([
