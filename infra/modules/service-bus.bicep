@@ -47,7 +47,10 @@ var subscriptions = [
     name: 'ats-sync'
     maxDeliveryCount: 10
     lockDuration: 'PT1M'
-    deadLetteringOnMessageExpiration: true
+    // Nothing in Stageline receives these: copies an ATS has not taken within 14 days are dropped,
+    // so an unconnected subscription cannot fill the topic's quota (sends would then fail).
+    deadLetteringOnMessageExpiration: false
+    defaultMessageTimeToLive: 'P14D'
     correlationFilter: {}
   }
   {
@@ -128,6 +131,8 @@ resource serviceBusSubscriptions 'Microsoft.ServiceBus/namespaces/topics/subscri
       maxDeliveryCount: subscription.maxDeliveryCount
       lockDuration: subscription.lockDuration
       deadLetteringOnMessageExpiration: subscription.deadLetteringOnMessageExpiration
+      // Unlimited (Azure's default) where a subscription names none.
+      defaultMessageTimeToLive: subscription.?defaultMessageTimeToLive
       deadLetteringOnFilterEvaluationExceptions: true
     }
   }

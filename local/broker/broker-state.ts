@@ -79,6 +79,11 @@ export class BrokerState {
         });
         return;
       }
+      case 'expire': {
+        const store = this.stores.get(record.path);
+        for (const seq of record.seqs) store?.remove(seq);
+        return;
+      }
       case 'cancel': {
         const target = this.targets.get(record.entity);
         for (const route of target?.routes ?? []) for (const seq of record.seqs) route.store.remove(seq);
@@ -118,11 +123,12 @@ export class BrokerState {
     }
   }
 
-  #addStore(path: string, kind: 'queue' | 'subscription', limits: { maxDeliveryCount: number; lockDurationMs: number }): EntityStore {
+  #addStore(path: string, kind: 'queue' | 'subscription', limits: { maxDeliveryCount: number; lockDurationMs: number; defaultMessageTimeToLiveMs?: number; deadLetteringOnMessageExpiration?: boolean }): EntityStore {
     if (this.stores.has(path)) throw new Error(`Messaging entity "${path}" is defined twice.`);
     const dlqPath = deadLetterQueuePath(path);
     const deadLetterQueue = new EntityStore({ path: dlqPath, kind: 'deadLetterQueue', lockDurationMs: limits.lockDurationMs, maxDeliveryCount: Infinity }, undefined);
-    const store = new EntityStore({ path, kind, lockDurationMs: limits.lockDurationMs, maxDeliveryCount: limits.maxDeliveryCount }, deadLetterQueue);
+    const expiry = { timeToLiveMs: limits.defaultMessageTimeToLiveMs ?? Infinity, deadLetter: limits.deadLetteringOnMessageExpiration ?? false };
+    const store = new EntityStore({ path, kind, lockDurationMs: limits.lockDurationMs, maxDeliveryCount: limits.maxDeliveryCount }, deadLetterQueue, expiry);
     this.stores.set(path, store);
     this.stores.set(dlqPath, deadLetterQueue);
     return store;

@@ -8,6 +8,16 @@ export interface LiveMessage extends StoredMessage {
   lockedUntil?: number;
 }
 
+/** What happens to a message nobody received in time (Service Bus `defaultMessageTimeToLive`). */
+export interface Expiry {
+  /** Ms after a message became receivable (sent, or its scheduled time) that it expires; Infinity: never (Azure's default). */
+  readonly timeToLiveMs: number;
+  /** `deadLetteringOnMessageExpiration`: to the dead-letter sub-queue instead of dropped. */
+  readonly deadLetter: boolean;
+}
+
+const NEVER: Expiry = { timeToLiveMs: Infinity, deadLetter: false };
+
 /**
  * The messages of one receivable path: a queue, a subscription, or a dead-letter sub-queue.
  * Pure in-memory state; the broker decides what to journal.
@@ -18,18 +28,20 @@ export class EntityStore {
   readonly lockDurationMs: number;
   readonly maxDeliveryCount: number;
   readonly deadLetterQueue: EntityStore | undefined;
+  readonly expiry: Expiry;
   /** By sequence number, in arrival order. */
   readonly messages = new Map<number, LiveMessage>();
   /** Locked messages by lock token. */
   readonly locks = new Map<string, LiveMessage>();
   readonly #waiters = new Set<() => void>();
 
-  constructor(info: EntityInfo, deadLetterQueue: EntityStore | undefined) {
+  constructor(info: EntityInfo, deadLetterQueue: EntityStore | undefined, expiry: Expiry = NEVER) {
     this.path = info.path;
     this.kind = info.kind;
     this.lockDurationMs = info.lockDurationMs;
     this.maxDeliveryCount = info.maxDeliveryCount;
     this.deadLetterQueue = deadLetterQueue;
+    this.expiry = expiry;
   }
 
   get info(): EntityInfo {
@@ -64,6 +76,22 @@ export class EntityStore {
   /** Locked messages whose lock ran out by `now`. */
   expiredLocks(now: number): LiveMessage[] {
     return [...this.locks.values()].filter((message) => (message.lockedUntil ?? 0) <= now);
+  }
+
+  /**
+   * Unlocked messages whose time to live ran out by `now` (a locked one does not expire until
+   * released, as in Service Bus). `fromHead` looks only at the oldest messages, up to the first
+   * one still alive: enough on a send (they expire in the order they arrived, scheduled ones
+   * aside), where a full pass would make every send cost the whole backlog.
+   */
+  expired(now: number, fromHead = false): LiveMessage[] {
+    if (!Number.isFinite(this.expiry.timeToLiveMs)) return [];
+    const expired: LiveMessage[] = [];
+    for (const message of this.messages.values()) {
+      if (message.lockToken === undefined && expiresAt(message, this.expiry.timeToLiveMs) <= now) expired.push(message);
+      else if (fromHead && message.lockToken === undefined && message.scheduledAt === undefined) break;
+    }
+    return expired;
   }
 
   /** Unlocked messages whose time has come, in sequence order. */
@@ -122,6 +150,11 @@ export class EntityStore {
     this.#waiters.clear();
     for (const waiter of waiters) waiter();
   }
+}
+
+/** When a message expires: its time to live after it became receivable (sent, or its scheduled time). */
+export function expiresAt(message: StoredMessage, timeToLiveMs: number): number {
+  return Math.max(message.sentAt, message.scheduledAt ?? 0) + timeToLiveMs;
 }
 
 export function isScheduled(message: StoredMessage, now: number): boolean {

@@ -27,6 +27,8 @@ export interface StoredMessage {
  *   (fan-out is recorded, not recomputed, so a later filter change does not rewrite history).
  * - `deliver`: the messages were handed out under a lock (deliveryCount + 1 each).
  * - `complete`, `deadLetter`, `cancel`: settlements and cancellations.
+ * - `expire`: messages whose time to live ran out, dropped (an entity that dead-letters expired
+ *   messages records a `deadLetter` with reason `TTLExpiredException` instead).
  * - `sequence`, `dedupe`, `put`: the snapshot a compaction writes (next sequence number,
  *   duplicate-detection history, one live message).
  */
@@ -36,6 +38,7 @@ export type JournalRecord =
   | { readonly op: 'complete'; readonly path: string; readonly seq: number }
   | { readonly op: 'deadLetter'; readonly path: string; readonly seq: number; readonly reason?: string; readonly description?: string }
   | { readonly op: 'cancel'; readonly entity: string; readonly seqs: readonly number[] }
+  | { readonly op: 'expire'; readonly path: string; readonly seqs: readonly number[] }
   | { readonly op: 'sequence'; readonly entity: string; readonly next: number }
   | { readonly op: 'dedupe'; readonly entity: string; readonly id: string; readonly at: number; readonly seq: number }
   | { readonly op: 'put'; readonly path: string; readonly m: StoredMessage };

@@ -13,10 +13,14 @@ import { MessagePump } from './message-pump.ts';
 import { toStoredMessage, validateOutgoing } from './outgoing-message.ts';
 
 const DEFAULT_COMPACT_THRESHOLD_BYTES = 8 * 1024 * 1024;
+/** Service Bus's dead-letter reason for a message whose time to live ran out. */
+const TTL_EXPIRED = 'TTLExpiredException';
 
 /**
  * The local host's in-process Service Bus: the queues, topics and subscriptions it is given,
- * with peek-lock delivery, dead-letter sub-queues, scheduling and duplicate detection.
+ * with peek-lock delivery, dead-letter sub-queues, scheduling, duplicate detection and message
+ * expiry (an entity's `defaultMessageTimeToLive`: an unlocked message past it is dropped, or
+ * dead-lettered with `TTLExpiredException` where the entity says so).
  *
  * Durability: every accepted change is appended to the journal with a synchronous write before
  * the call returns, and the journal is replayed by `open`. Locks are not persisted: after a
@@ -100,6 +104,9 @@ export class LocalBroker implements PeekLockReceiver {
       inBatch.set(message.messageId, stored.seq);
       seqs.push(stored.seq);
     }
+    // Expired copies are let go here too, so an entity nobody receives from (ats-sync without an
+    // ATS) holds at most its time to live of messages.
+    for (const route of target.routes) this.#expire(route.store, at, true);
     if (items.length > 0) this.#commit({ op: 'send', entity, at, items });
     if ((this.#sendsSincePrune += items.length) >= 1000) {
       this.#sendsSincePrune = 0;
@@ -189,6 +196,7 @@ export class LocalBroker implements PeekLockReceiver {
     const store = this.#store(path);
     this.#releaseExpiredLocks(store);
     const now = this.#now();
+    this.#expire(store, now);
     return [...store.messages.values()].slice(0, maxMessages).map((message) => toBrokerMessage(message, now));
   }
 
@@ -196,7 +204,9 @@ export class LocalBroker implements PeekLockReceiver {
     this.#assertOpen();
     const store = this.#store(path);
     this.#releaseExpiredLocks(store);
-    return store.counts(this.#now());
+    const now = this.#now();
+    this.#expire(store, now);
+    return store.counts(now);
   }
 
   /** Starts a message pump on `path` (see `SubscribeOptions`). */
@@ -236,6 +246,7 @@ export class LocalBroker implements PeekLockReceiver {
 
   #take(store: EntityStore, maxMessages: number, now: number): ReceivedMessage[] {
     this.#releaseExpiredLocks(store, now);
+    this.#expire(store, now);
     const picked: LiveMessage[] = [];
     const exhausted: LiveMessage[] = [];
     for (const message of store.available(now)) {
@@ -259,6 +270,19 @@ export class LocalBroker implements PeekLockReceiver {
       description: `Message could not be consumed after ${store.maxDeliveryCount} delivery attempts.`,
     });
     return true;
+  }
+
+  /** Lets go of the store's expired messages: dropped, or dead-lettered (`TTLExpiredException`) where the entity says so. */
+  #expire(store: EntityStore, now: number, fromHead = false): void {
+    const expired = store.expired(now, fromHead);
+    if (expired.length === 0) return;
+    if (!store.expiry.deadLetter || store.deadLetterQueue === undefined) {
+      this.#commit({ op: 'expire', path: store.path, seqs: expired.map((message) => message.seq) });
+      return;
+    }
+    for (const message of expired) {
+      this.#commit({ op: 'deadLetter', path: store.path, seq: message.seq, reason: TTL_EXPIRED, description: 'The message expired and was dead lettered.' });
+    }
   }
 
   #releaseExpiredLocks(store: EntityStore, now = this.#now()): void {

@@ -11,16 +11,20 @@ export interface QueueDefinition {
   readonly lockDurationMs: number;
   /** Duplicate detection window by messageId in ms (Azure: 20 s – 7 days; default 10 min). */
   readonly duplicateDetectionWindowMs: number;
-  /** Azure: an expired message goes to the dead-letter sub-queue instead of being dropped (default false; the local broker has no TTL). */
+  /** Azure: an expired message goes to the dead-letter sub-queue instead of being dropped (default false). */
   readonly deadLetteringOnMessageExpiration?: boolean;
+  /** How long a message waits to be received before it expires, in ms (Azure default: unlimited). */
+  readonly defaultMessageTimeToLiveMs?: number;
 }
 
 export interface SubscriptionDefinition {
   readonly name: string;
   readonly maxDeliveryCount: number;
   readonly lockDurationMs: number;
-  /** Azure: an expired message goes to the dead-letter sub-queue instead of being dropped (default false; the local broker has no TTL). */
+  /** Azure: an expired message goes to the dead-letter sub-queue instead of being dropped (default false). */
   readonly deadLetteringOnMessageExpiration?: boolean;
+  /** How long a message waits to be received before it expires, in ms (Azure default: unlimited). */
+  readonly defaultMessageTimeToLiveMs?: number;
   /** Correlation filter on application properties: every listed property must match. */
   readonly filter?: { readonly applicationProperties: Readonly<Record<string, string | number | boolean>> };
 }
@@ -32,6 +36,7 @@ export interface TopicDefinition {
 }
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 export const queues = [
   { name: 'notifications', maxDeliveryCount: 10, lockDurationMs: MINUTE, duplicateDetectionWindowMs: 10 * MINUTE, deadLetteringOnMessageExpiration: true },
@@ -47,7 +52,10 @@ export const topics = [
     name: 'stage-events',
     duplicateDetectionWindowMs: 10 * MINUTE,
     subscriptions: [
-      { name: 'ats-sync', maxDeliveryCount: 10, lockDurationMs: MINUTE, deadLetteringOnMessageExpiration: true },
+      // For an external ATS: nothing in Stageline receives these. Copies it has not taken within 14
+      // days are dropped (not dead-lettered): with no ATS connected they would otherwise fill the
+      // topic's quota (1 GB on Standard) within weeks, and then every send to the topic would fail.
+      { name: 'ats-sync', maxDeliveryCount: 10, lockDurationMs: MINUTE, deadLetteringOnMessageExpiration: false, defaultMessageTimeToLiveMs: 14 * DAY },
       { name: 'post-transition-callbacks', maxDeliveryCount: 5, lockDurationMs: MINUTE, deadLetteringOnMessageExpiration: true },
       // A cancelled live interview cancels its Google Calendar event.
       { name: 'calendar-cancellations', maxDeliveryCount: 10, lockDurationMs: MINUTE, deadLetteringOnMessageExpiration: true, filter: { applicationProperties: { stageType: 'live_interview', action: 'cancel' } } },

@@ -45,7 +45,7 @@ export interface CodeDefinitions {
   readonly topics: ReadonlyArray<{
     readonly name: string;
     readonly duplicateDetectionWindowMs: number;
-    readonly subscriptions: ReadonlyArray<{ readonly name: string; readonly maxDeliveryCount: number; readonly lockDurationMs: number; readonly deadLetteringOnMessageExpiration?: boolean; readonly filter?: { readonly applicationProperties: Readonly<Record<string, string | number | boolean>> } }>;
+    readonly subscriptions: ReadonlyArray<{ readonly name: string; readonly maxDeliveryCount: number; readonly lockDurationMs: number; readonly deadLetteringOnMessageExpiration?: boolean; readonly defaultMessageTimeToLiveMs?: number; readonly filter?: { readonly applicationProperties: Readonly<Record<string, string | number | boolean>> } }>;
   }>;
   readonly blobContainers: readonly string[];
   readonly quarantineContainer: string;
@@ -202,6 +202,7 @@ function compareEntities(code: CodeDefinitions, infra: InfraFiles, out: string[]
     ['maxDeliveryCount', (s) => s.maxDeliveryCount, (b) => b['maxDeliveryCount']],
     ['lock duration (ms)', (s) => s.lockDurationMs, (b) => isoDurationMs(String(b['lockDuration']))],
     ['dead-lettering on expiration', (s) => s.deadLetteringOnMessageExpiration ?? false, (b) => b['deadLetteringOnMessageExpiration'] ?? false],
+    ['default message time to live (ms)', (s) => s.defaultMessageTimeToLiveMs ?? null, (b) => (b['defaultMessageTimeToLive'] === undefined ? null : isoDurationMs(String(b['defaultMessageTimeToLive'])))],
     // Correlation filter values are strings in Service Bus rules.
     ['correlation filter', (s) => Object.fromEntries(Object.entries(s.filter?.applicationProperties ?? {}).map(([key, value]) => [key, String(value)])), (b) => b['correlationFilter'] ?? {}],
   ], out);
