@@ -32,6 +32,16 @@ describe('LocalBroker message expiry (defaultMessageTimeToLive)', () => {
     temp = undefined;
   });
 
+  /** A broker on a manual clock with a journal in a fresh directory. */
+  async function openJournaled(): Promise<{ clock: ReturnType<typeof manualClock>; journalPath: string; journaled: LocalBroker }> {
+    temp = tempDirectory();
+    const journalPath = join(temp.dir, 'broker', 'journal.ndjson');
+    const clock = manualClock();
+    const journaled = await openTestBroker({ queues, topics: expiringTopics, now: clock.now, journalPath });
+    broker = journaled;
+    return { clock, journalPath, journaled };
+  }
+
   it('drops a message nobody received within its time to live, or dead-letters it (TTLExpiredException) where the entity says so; no TTL keeps it', async () => {
     const clock = manualClock();
     broker = await openTestBroker({ queues, topics: expiringTopics, now: clock.now });
@@ -50,20 +60,17 @@ describe('LocalBroker message expiry (defaultMessageTimeToLive)', () => {
   });
 
   it('lets go of expired messages on a send, so an entity nobody receives from holds at most its time to live', async () => {
-    temp = tempDirectory();
-    const journalPath = join(temp.dir, 'broker', 'journal.ndjson');
-    const clock = manualClock();
-    broker = await openTestBroker({ queues, topics: expiringTopics, now: clock.now, journalPath });
+    const { clock, journalPath, journaled } = await openJournaled();
     for (let n = 0; n < 5; n += 1) {
-      await broker.send('events', [message(`e-${n}`)]);
+      await journaled.send('events', [message(`e-${n}`)]);
       clock.advance(HOUR / 2);
     }
     // Sends alone (nothing received, peeked or counted yet): 5 sent half an hour apart, e-0 to e-2 let go.
     const expired = BrokerJournal.read(journalPath).records.flatMap((record) => (record.op === 'expire' && record.path === 'events/Subscriptions/dropped' ? record.seqs : []));
     expect(expired).toEqual([1, 2, 3]);
     // Half an hour after the last send, e-3 has lived an hour too: the peek lets it go.
-    expect((await broker.peek('events/Subscriptions/dropped', 100)).map((m) => m.messageId)).toEqual(['e-4']);
-    expect((await broker.peek('events/Subscriptions/forever', 100)).map((m) => m.messageId)).toEqual(['e-0', 'e-1', 'e-2', 'e-3', 'e-4']);
+    expect((await journaled.peek('events/Subscriptions/dropped', 100)).map((m) => m.messageId)).toEqual(['e-4']);
+    expect((await journaled.peek('events/Subscriptions/forever', 100)).map((m) => m.messageId)).toEqual(['e-0', 'e-1', 'e-2', 'e-3', 'e-4']);
   });
 
   it('does not expire a locked message until its lock is released; counts from the scheduled time for a scheduled one', async () => {
@@ -86,18 +93,16 @@ describe('LocalBroker message expiry (defaultMessageTimeToLive)', () => {
   });
 
   it('journals an expiry: a reopened broker does not bring the message back', async () => {
-    temp = tempDirectory();
-    const journalPath = join(temp.dir, 'broker', 'journal.ndjson');
-    const clock = manualClock();
-    broker = await openTestBroker({ queues, topics: expiringTopics, now: clock.now, journalPath });
-    await broker.send('short', [message('gone')]);
+    const { clock, journalPath, journaled } = await openJournaled();
+    await journaled.send('short', [message('gone')]);
     clock.advance(HOUR);
-    await broker.send('short', [message('new')]);
-    await broker.close();
+    await journaled.send('short', [message('new')]);
+    await journaled.close();
     expect(BrokerJournal.read(journalPath).records.map((record) => record.op)).toContain('expire');
 
-    broker = await openTestBroker({ queues, topics: expiringTopics, now: clock.now, journalPath });
-    expect((await broker.peek('short', 10)).map((m) => m.messageId)).toEqual(['new']);
+    const reopened = await openTestBroker({ queues, topics: expiringTopics, now: clock.now, journalPath });
+    broker = reopened;
+    expect((await reopened.peek('short', 10)).map((m) => m.messageId)).toEqual(['new']);
   });
 
   it('gives ats-sync (nothing in Stageline receives it) 14 days and drops what an ATS did not take', () => {
