@@ -20,8 +20,12 @@ export const notificationMessageSchema = stageEventPayloadSchema.extend({
   feedbackId: z.string().min(1).optional(),
   visibleToCandidate: z.boolean(),
   actionableBy: z.enum(['candidate', 'recruiter']).nullable(),
-  /** The application's facts as of publishing (`notification-facts.ts`); absent in messages sent before they were added. */
-  application: applicationFactsSchema.optional(),
+  /**
+   * The application's facts as of publishing (`notification-facts.ts`); absent in messages sent
+   * before they were added. Facts that do not read are left out, not fatal: the fan-out then
+   * reads the application, as for an older message.
+   */
+  application: applicationFactsSchema.optional().catch(undefined),
 });
 
 export type NotificationMessageBody = z.infer<typeof notificationMessageSchema>;
