@@ -10,7 +10,11 @@ import { signDevToken } from '../../local/dev-issuer.ts';
 import { operationOf } from '../../local/cosmos/cosmos-faults.ts';
 import { functionRegistry } from '../../local/host/function-registry.ts';
 import { completeEndedCalls } from '../../shared/scheduling/use-cases/sync/poll-calendars.ts';
-import { containers as containerDefinitions } from '../../shared/platform/cosmos-containers.ts';
+import { containers as containerDefinitions, type ContainerDefinition } from '../../shared/platform/cosmos-containers.ts';
+
+/** The paths a container indexes (`indexedPaths`), or undefined for the default policy (every path). */
+const indexedPathsOf = (container: string): readonly string[] | undefined =>
+  (containerDefinitions as readonly ContainerDefinition[]).find((definition) => definition.id === container)?.indexedPaths;
 import { pdf } from '../../test/support/document-files.ts';
 import { MINUTES_PER_MONTH, createRu, deleteRu, indexTerms, patchRu, readRu, replaceRu, termCount, termDiff } from './rules.ts';
 import { type ContainerSizeFigure, type CosmosOperationFigure, type Measurement } from './measurement.ts';
@@ -125,7 +129,7 @@ export async function measure(options: { readonly pipelines?: number; readonly l
         const document = JSON.parse(request.body.toString('utf8')) as { id: string };
         const key = `${container}|${pk}|${document.id}`;
         const bytes = Buffer.byteLength(request.body);
-        const terms = indexTerms(document);
+        const terms = indexTerms(document, indexedPathsOf(container));
         const before = docs.get(key);
         docs.set(key, { bytes, terms });
         if (before === undefined || operation === 'create') {
@@ -400,7 +404,7 @@ export async function measure(options: { readonly pipelines?: number; readonly l
         container: definition.id,
         documentsPerPipeline: (docsAfter[definition.id]! - docsBefore[definition.id]!) / pipelines,
         avgBytes: sum(sizes) / sizes.length,
-        avgTerms: sum(all.map((d) => termCount(indexTerms(d)))) / all.length,
+        avgTerms: sum(all.map((d) => termCount(indexTerms(d, indexedPathsOf(definition.id))))) / all.length,
         maxBytes: Math.max(...sizes),
         ...(ttl === undefined ? {} : { ttlDays: ttl / 86_400 }),
       });

@@ -107,11 +107,13 @@ export function patchRu(bytes: number, removedTerms: number, addedTerms: number)
 const SYSTEM_KEYS = new Set(['_rid', '_self', '_etag', '_attachments']);
 
 /**
- * The index terms of a document under the default policy (every path, `_etag` excluded): one per
- * leaf value, keyed path=value with array positions collapsed (`/stages/[]/status=completed`),
- * counted with multiplicity.
+ * The index terms of a document: one per leaf value, keyed path=value with array positions
+ * collapsed (`/stages/[]/status=completed`), counted with multiplicity. Under the default policy
+ * (every path, `_etag` excluded) without `indexedPaths`; with them (a container's
+ * `includedPaths`, every other path excluded) only the terms at those paths (`/x/?`: the value
+ * at `/x`; `/x/*`: everything under it).
  */
-export function indexTerms(document: unknown): Map<string, number> {
+export function indexTerms(document: unknown, indexedPaths?: readonly string[]): Map<string, number> {
   const terms = new Map<string, number>();
   const walk = (value: unknown, path: string): void => {
     if (Array.isArray(value)) {
@@ -130,9 +132,15 @@ export function indexTerms(document: unknown): Map<string, number> {
     }
     add(`${path}=${JSON.stringify(value)}`);
   };
-  const add = (term: string): void => void terms.set(term, (terms.get(term) ?? 0) + 1);
+  const add = (term: string): void => {
+    if (indexedPaths === undefined || isIndexed(term.slice(0, term.indexOf('=')), indexedPaths)) terms.set(term, (terms.get(term) ?? 0) + 1);
+  };
   walk(document, '');
   return terms;
+}
+
+function isIndexed(path: string, indexedPaths: readonly string[]): boolean {
+  return indexedPaths.some((included) => (included.endsWith('/*') ? path === included.slice(0, -2) || path.startsWith(included.slice(0, -1)) : path === included.replace(/\/\?$/, '')));
 }
 
 export function termCount(terms: Map<string, number>): number {

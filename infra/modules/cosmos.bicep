@@ -26,6 +26,18 @@ var containers = [
       '/applicationId'
     ]
     defaultTtl: null
+    // Replaced on every stage mutation: only what the board query filters and sorts on is indexed.
+    indexedPaths: [
+      '/tenantId/?'
+      '/applicationId/?'
+      '/jobId/?'
+      '/candidateId/?'
+      '/createdAt/?'
+      '/stages/[]/type/?'
+      '/stages/[]/status/?'
+      '/legacyStatus/?'
+      '/legacyScheduledCallId/?'
+    ]
   }
   {
     id: 'scheduledCalls'
@@ -221,7 +233,18 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
                 kind: 'Hash'
                 version: 2
               }
-          indexingPolicy: indexingPolicy
+          indexingPolicy: container.?indexedPaths == null
+            ? indexingPolicy
+            : {
+                indexingMode: 'consistent'
+                automatic: true
+                includedPaths: map(container.indexedPaths, path => { path: path })
+                excludedPaths: [
+                  {
+                    path: '/*'
+                  }
+                ]
+              }
         },
         container.defaultTtl == null
           ? {}

@@ -56,6 +56,17 @@ describe('index terms', () => {
     expect(terms.get('/_ts=5')).toBe(1);
   });
 
+  it('counts only the terms at a container\'s indexed paths when it names them (`/x/?` the value at /x, `/x/*` everything under it)', () => {
+    const document = { id: 'a', tenantId: 't', stages: [{ type: 'offer', status: 'open', data: { note: 'n' } }, { type: 'offer', status: 'done' }], outbox: [{ seq: 1 }], _ts: 5 };
+    const narrowed = indexTerms(document, ['/tenantId/?', '/stages/[]/type/?', '/outbox/*']);
+    expect([...narrowed.entries()]).toEqual([
+      ['/tenantId="t"', 1],
+      ['/stages/[]/type="offer"', 2],
+      ['/outbox/[]/seq=1', 1],
+    ]);
+    expect(termCount(indexTerms(document))).toBe(9);
+  });
+
   it('finds the terms a replace removes and adds', () => {
     const before = indexTerms({ id: 'a', status: 'open', stages: [{ status: 'active' }, { status: 'active' }] });
     const after = indexTerms({ id: 'a', status: 'open', stages: [{ status: 'active' }, { status: 'completed' }], note: 'n' });

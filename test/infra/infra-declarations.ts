@@ -40,7 +40,7 @@ export function readInfraFiles(): InfraFiles {
 
 /** What the code defines or needs, in one plain shape (tests change a copy to prove the comparison notices). */
 export interface CodeDefinitions {
-  readonly containers: ReadonlyArray<{ readonly id: string; readonly partitionKey: string | readonly string[]; readonly defaultTtl?: number }>;
+  readonly containers: ReadonlyArray<{ readonly id: string; readonly partitionKey: string | readonly string[]; readonly defaultTtl?: number; readonly indexedPaths?: readonly string[] }>;
   readonly queues: ReadonlyArray<{ readonly name: string; readonly maxDeliveryCount: number; readonly lockDurationMs: number; readonly duplicateDetectionWindowMs: number; readonly deadLetteringOnMessageExpiration?: boolean }>;
   readonly topics: ReadonlyArray<{
     readonly name: string;
@@ -177,7 +177,11 @@ function compareEntities(code: CodeDefinitions, infra: InfraFiles, out: string[]
   compareByName('Cosmos DB container', code.containers, bicepContainers, { code: (c) => c.id, bicep: (b) => String(b['id']) }, [
     ['partition key paths', (c) => (typeof c.partitionKey === 'string' ? [c.partitionKey] : [...c.partitionKey]), (b) => b['partitionKeyPaths']],
     ['default TTL', (c) => c.defaultTtl ?? null, (b) => b['defaultTtl'] ?? null],
+    ['indexed paths', (c) => (c.indexedPaths === undefined ? null : [...c.indexedPaths]), (b) => b['indexedPaths'] ?? null],
   ], out);
+  if (!/container\.\?indexedPaths == null[\s\S]*includedPaths: map\(container\.indexedPaths[\s\S]*path: '\/\*'/.test(infra.cosmos)) {
+    out.push('Cosmos DB containers: a container with indexedPaths must include only those and exclude /*');
+  }
   // Hierarchical keys (more than one path) must be declared MultiHash version 2.
   if (!/length\(container\.partitionKeyPaths\) > 1\s*\?\s*\{\s*paths: container\.partitionKeyPaths\s*kind: 'MultiHash'\s*version: 2/.test(infra.cosmos)) {
     out.push('Cosmos DB containers: a partition key with several paths is not declared kind MultiHash, version 2');
