@@ -98,6 +98,14 @@ var containers = [
       '/recipient'
     ]
     defaultTtl: 7776000
+    // Written once per notified person per event, deleted by TTL: only what the inbox queries use,
+    // and _ts (what TTL counts from), as under the default policy.
+    indexedPaths: [
+      '/recipient/?'
+      '/readAt/?'
+      '/occurredAt/?'
+      '/_ts/?'
+    ]
   }
   {
     id: 'calendarConnections'

@@ -60,7 +60,10 @@ export const containers = [
   // per-user in-app inboxes (kept 90 days).
   { id: 'deadLetters', partitionKey: '/tenantId' },
   { id: 'webhooks', partitionKey: '/tenantId' },
-  { id: 'inbox', partitionKey: '/recipient', defaultTtl: 7_776_000 },
+  // Written once per notified person per event and deleted by TTL: indexes only what the inbox
+  // queries (`cosmos-inbox-store.adapter.ts`) filter and sort on, and `_ts` (what TTL counts from,
+  // indexed as under the default policy).
+  { id: 'inbox', partitionKey: '/recipient', defaultTtl: 7_776_000, indexedPaths: ['/recipient/?', '/readAt/?', '/occurredAt/?', '/_ts/?'] },
   { id: 'calendarConnections', partitionKey: byRecruiter },
   // Push channels of calendar connections, by channel id: what a Google notification names.
   { id: 'calendarChannels', partitionKey: '/id' },

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { containers, type ContainerDefinition } from '../../../shared/platform/cosmos-containers.ts';
+
+/**
+ * A container that declares `indexedPaths` is indexed on those paths only (Azure: included
+ * paths, `/*` excluded). The local server has no index, so a query naming another path would
+ * pass every local test and then fail in Azure (ORDER BY) or read the whole partition (a
+ * filter). Every query text in the files that query such a container is checked here; the board
+ * query, built from parts, is also checked shape by shape (`test/shared/stages/board-query-index.test.ts`).
+ */
+const QUERIES_OF: Record<string, readonly string[]> = {
+  applications: ['shared/stages/adapters/cosmos-board-query.ts'],
+  inbox: ['shared/notifications/adapters/cosmos-inbox-store.adapter.ts'],
+};
+
+/** `c.jobId` → `/jobId/?`; a stage in `s IN c.stages` → `/stages/[]/x/?`; `c.stages` itself is only iterated or measured. */
+function pathsIn(source: string): string[] {
+  const queryLines = source.split('\n').filter((line) => /SELECT|WHERE|ORDER BY|where\.push|stageWhere\.push|IS_DEFINED/.test(line));
+  const text = queryLines.join('\n');
+  return [
+    ...[...text.matchAll(/\bc\.(\w+)/g)].map((match) => match[1]!).filter((name) => name !== 'stages').map((name) => `/${name}/?`),
+    ...[...text.matchAll(/\bs\.(\w+)/g)].map((match) => `/stages/[]/${match[1]}/?`),
+  ];
+}
+
+describe('containers indexed on some paths only', () => {
+  const narrowed = (containers as readonly ContainerDefinition[]).filter((container) => container.indexedPaths !== undefined);
+
+  it('every one has its query files listed here', () => {
+    expect(narrowed.map((container) => container.id).sort()).toEqual(Object.keys(QUERIES_OF).sort());
+  });
+
+  for (const container of narrowed) {
+    it(`${container.id}: its queries name only indexed paths`, () => {
+      const named = new Set(QUERIES_OF[container.id]!.flatMap((file) => pathsIn(readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8'))));
+      expect(named.size).toBeGreaterThan(1);
+      expect([...named].filter((path) => !container.indexedPaths!.includes(path))).toEqual([]);
+    });
+  }
+
+  it('finds a path left out (the check itself)', () => {
+    expect(pathsIn("const q = 'SELECT * FROM c WHERE c.recipient = @r ORDER BY c.priority DESC';")).toEqual(['/recipient/?', '/priority/?']);
+  });
+});
