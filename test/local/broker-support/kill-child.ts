@@ -24,6 +24,8 @@ for (let i = 0; ; i++) {
   }
   const [received] = await broker.receive('jobs');
   if (!received) continue;
+  // Its settlement below may be journaled and then killed before it is acknowledged.
+  acknowledge(`received ${received.messageId}`);
   if (i % 7 === 3) {
     await broker.deadLetter(received.lockToken, { reason: 'KillTest', description: `round ${prefix}` });
     acknowledge(`deadlettered ${received.messageId}`);
