@@ -77,6 +77,14 @@ var containers = [
       '/applicationId'
     ]
     defaultTtl: null
+    // One entry per stage event, never changed: only what the timeline pages filter and sort on.
+    indexedPaths: [
+      '/applicationId/?'
+      '/seq/?'
+      '/event/visibleToCandidate/?'
+      '/event/kind/?'
+      '/event/stageId/?'
+    ]
   }
   {
     id: 'deadLetters'
@@ -144,6 +152,10 @@ var containers = [
       '/applicationId'
     ]
     defaultTtl: null
+    // Rewritten on every stage event: read by application only.
+    indexedPaths: [
+      '/applicationId/?'
+    ]
   }
   {
     id: 'strandedOutboxes'

@@ -55,7 +55,8 @@ export const containers = [
   { id: 'uploads', partitionKey: byApplication },
   // Upload intents (id = uploadId): the blob trigger and GET /api/uploads/{id} know only the upload id.
   { id: 'uploadIntents', partitionKey: '/id' },
-  { id: 'timeline', partitionKey: byApplication },
+  // One entry per stage event, never changed: indexes only what the timeline pages filter and sort on.
+  { id: 'timeline', partitionKey: byApplication, indexedPaths: ['/applicationId/?', '/seq/?', '/event/visibleToCandidate/?', '/event/kind/?', '/event/stageId/?'] },
   // Notifications: failed deliveries (the dead-letter log), webhook endpoints (URLs and secrets sealed),
   // per-user in-app inboxes (kept 90 days).
   { id: 'deadLetters', partitionKey: '/tenantId' },
@@ -70,7 +71,8 @@ export const containers = [
   { id: 'idempotency', partitionKey: '/key', defaultTtl: 86_400 },
   // Post-transition callbacks: per-callback completion records (30 days) and the stage-SLA watcher's records.
   { id: 'callbackRuns', partitionKey: byApplication, defaultTtl: 2_592_000 },
-  { id: 'stageSla', partitionKey: byApplication },
+  // Rewritten on every stage event: read by application only.
+  { id: 'stageSla', partitionKey: byApplication, indexedPaths: ['/applicationId/?'] },
   // Outboxes the change-feed publisher could not publish: what the sweeper retries (usually empty).
   { id: 'strandedOutboxes', partitionKey: '/tenantId' },
   // Lease container for the Cosmos DB trigger: created by the deployment, never by the trigger.

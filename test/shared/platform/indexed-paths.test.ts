@@ -12,14 +12,16 @@ import { containers, type ContainerDefinition } from '../../../shared/platform/c
 const QUERIES_OF: Record<string, readonly string[]> = {
   applications: ['shared/stages/adapters/cosmos-board-query.ts'],
   inbox: ['shared/notifications/adapters/cosmos-inbox-store.adapter.ts'],
+  timeline: ['shared/timeline/adapters/cosmos-timeline-store.adapter.ts'],
+  stageSla: ['shared/events/adapters/cosmos-stage-sla-store.adapter.ts'],
 };
 
-/** `c.jobId` → `/jobId/?`; a stage in `s IN c.stages` → `/stages/[]/x/?`; `c.stages` itself is only iterated or measured. */
+/** `c.jobId` → `/jobId/?`, `c.event.kind` → `/event/kind/?`; a stage in `s IN c.stages` → `/stages/[]/x/?`; `c.stages` itself is only iterated or measured. */
 function pathsIn(source: string): string[] {
-  const queryLines = source.split('\n').filter((line) => /SELECT|WHERE|ORDER BY|where\.push|stageWhere\.push|IS_DEFINED/.test(line));
+  const queryLines = source.split('\n').filter((line) => /SELECT|WHERE|ORDER BY|where\.push|stageWhere\.push|conditions\.push|IS_DEFINED/.test(line));
   const text = queryLines.join('\n');
   return [
-    ...[...text.matchAll(/\bc\.(\w+)/g)].map((match) => match[1]!).filter((name) => name !== 'stages').map((name) => `/${name}/?`),
+    ...[...text.matchAll(/\bc\.(\w+(?:\.\w+)*)/g)].map((match) => match[1]!).filter((name) => name !== 'stages').map((name) => `/${name.replaceAll('.', '/')}/?`),
     ...[...text.matchAll(/\bs\.(\w+)/g)].map((match) => `/stages/[]/${match[1]}/?`),
   ];
 }
@@ -34,12 +36,12 @@ describe('containers indexed on some paths only', () => {
   for (const container of narrowed) {
     it(`${container.id}: its queries name only indexed paths`, () => {
       const named = new Set(QUERIES_OF[container.id]!.flatMap((file) => pathsIn(readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8'))));
-      expect(named.size).toBeGreaterThan(1);
+      expect(named.size).toBeGreaterThan(0);
       expect([...named].filter((path) => !container.indexedPaths!.includes(path))).toEqual([]);
     });
   }
 
   it('finds a path left out (the check itself)', () => {
-    expect(pathsIn("const q = 'SELECT * FROM c WHERE c.recipient = @r ORDER BY c.priority DESC';")).toEqual(['/recipient/?', '/priority/?']);
+    expect(pathsIn("const q = 'SELECT * FROM c WHERE c.recipient = @r AND c.event.kind = @k ORDER BY c.priority DESC';")).toEqual(['/recipient/?', '/event/kind/?', '/priority/?']);
   });
 });
