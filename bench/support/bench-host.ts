@@ -25,6 +25,7 @@ import { startLocalHost } from '../../local/host/local-host.ts';
 import { CosmosPipeline } from '../../local/cosmos/cosmos-request-pipeline.ts';
 import { operationOf as documentOperationOf } from '../../local/cosmos/cosmos-faults.ts';
 import { JournalFile } from '../../local/journal/journal-file.ts';
+import { onDocumentsRead } from '../../local/cosmos/cosmos-ordered-query.ts';
 import type { CosmosRequest, CosmosResponse } from '../../local/cosmos/cosmos-dispatch.ts';
 import { sweepStrandedOutboxes } from '../../shared/events/use-cases/sweep-stranded-outboxes.ts';
 import { systemClock } from '../../shared/platform/clock.ts';
@@ -162,20 +163,24 @@ function observeCosmosServer(): void {
     if (counted) add(operations, `${operationOf(request)}${response.statusCode >= 400 ? ` ${response.statusCode}` : ''}`);
     return response;
   };
+  const count = (store: object, documents: number) => {
+    const scoped = store as { _data: ReadonlyMap<string, unknown>; _parent: { read(): { id?: string } | undefined } };
+    const container = scoped._parent.read()?.id ?? '?';
+    // A scoped view (`Object.create` over the store, cosmos-partition-scope.ts) has a `_data` of its own.
+    if (!Object.prototype.hasOwnProperty.call(store, '_data')) stores.set(container, scoped);
+    add(documentsRead, fromHost.getStore() === false ? `bench/${container}` : container, documents);
+  };
+  // Queries: what each one read (its scope, or what an ordered walk took: cosmos-ordered-query.ts).
+  onDocumentsRead(count);
+  // Listings (read feeds): the whole scope.
   const require = createRequire(import.meta.url);
-  type Items = { _data: ReadonlyMap<string, unknown>; _parent: { read(): { id?: string } | undefined } };
-  const items = (require('@vercel/cosmosdb-server/lib/account/items') as { default: { prototype: Record<'query' | 'read', (this: Items, ...args: unknown[]) => unknown> } }).default.prototype;
-  for (const method of ['query', 'read'] as const) {
-    const original = items[method];
-    items[method] = function (this: Items, ...args: unknown[]) {
-      // `_data` is the scoped view's partition when the query named one (cosmos-partition-scope.ts).
-      const container = this._parent.read()?.id ?? '?';
-      // A scoped view (`Object.create` over the store, cosmos-partition-scope.ts) has a `_data` of its own.
-      if (!Object.prototype.hasOwnProperty.call(this, '_data')) stores.set(container, this);
-      add(documentsRead, fromHost.getStore() === false ? `bench/${container}` : container, this._data.size);
-      return original.apply(this, args);
-    };
-  }
+  type Items = { _data: ReadonlyMap<string, unknown>; read(...args: unknown[]): unknown };
+  const items = (require('@vercel/cosmosdb-server/lib/account/items') as { default: { prototype: Items } }).default.prototype;
+  const read = items.read;
+  items.read = function (this: Items, ...args: unknown[]) {
+    count(this, this._data.size);
+    return read.apply(this, args);
+  };
 }
 
 /**

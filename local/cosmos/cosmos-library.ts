@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { installPartitionIndex, partitionValues } from './cosmos-partition-index.ts';
 import { installLinearQueries } from './cosmos-query-linear.ts';
+import { installOrderedQueries } from './cosmos-ordered-query.ts';
 
 /**
  * Typed bridge to the parts of `@vercel/cosmosdb-server` the local server is built from: its
@@ -56,6 +57,7 @@ type Route = (req: LibraryRequest) => [Record<string, string>, Handler] | undefi
 
 installLinearQueries();
 installPartitionIndex();
+installOrderedQueries();
 
 const require = createRequire(import.meta.url);
 const AccountClass = (require('@vercel/cosmosdb-server/lib/account') as { default: new (host: string, port: number) => AccountModel }).default;

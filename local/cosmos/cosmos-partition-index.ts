@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { OrderedItems } from './cosmos-ordered-index.ts';
 
 type JsonObject = Record<string, unknown>;
 /** An item of one of the package's stores (the same shape as `StoredItem` in `cosmos-library.ts`). */
@@ -16,9 +17,9 @@ interface StoredItem {
  * The index is kept by the map itself (set, delete, clear), so every way the package and the
  * local server change a store (creates, replaces, batch rollback, journal replay) keeps it right.
  */
-export class PartitionIndexedMap<V extends StoredItem> extends Map<string, V> {
+export class PartitionIndexedMap<V extends StoredItem> extends OrderedItems<V> {
   readonly #pathsOf: () => readonly string[];
-  readonly #byPrefix = new Map<string, Map<string, V>>();
+  readonly #byPrefix = new Map<string, OrderedItems<V>>();
   readonly #prefixesOf = new Map<string, readonly string[]>();
 
   constructor(pathsOf: () => readonly string[], entries?: Iterable<readonly [string, V]>) {
@@ -36,7 +37,7 @@ export class PartitionIndexedMap<V extends StoredItem> extends Map<string, V> {
       this.#prefixesOf.set(key, prefixes);
       for (const prefix of prefixes) {
         let members = this.#byPrefix.get(prefix);
-        if (members === undefined) this.#byPrefix.set(prefix, (members = new Map()));
+        if (members === undefined) this.#byPrefix.set(prefix, (members = new OrderedItems()));
         members.set(key, value);
       }
     }
@@ -55,8 +56,8 @@ export class PartitionIndexedMap<V extends StoredItem> extends Map<string, V> {
   }
 
   /** The items whose partition key starts with `prefix` (JSON of the leading values, e.g. `["acme"]`). */
-  partition(prefix: readonly unknown[]): ReadonlyMap<string, V> {
-    return this.#byPrefix.get(JSON.stringify(prefix)) ?? new Map();
+  partition(prefix: readonly unknown[]): OrderedItems<V> {
+    return this.#byPrefix.get(JSON.stringify(prefix)) ?? new OrderedItems();
   }
 
   #unindex(key: string): void {
