@@ -122,6 +122,11 @@ var containers = [
       '/recruiterId'
     ]
     defaultTtl: null
+    // Rewritten by every calendar poll (5 minutes): listed by kind and state only.
+    indexedPaths: [
+      '/kind/?'
+      '/state/?'
+    ]
   }
   {
     id: 'calendarChannels'

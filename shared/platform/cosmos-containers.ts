@@ -65,7 +65,9 @@ export const containers = [
   // queries (`cosmos-inbox-store.adapter.ts`) filter and sort on, and `_ts` (what TTL counts from,
   // indexed as under the default policy).
   { id: 'inbox', partitionKey: '/recipient', defaultTtl: 7_776_000, indexedPaths: ['/recipient/?', '/readAt/?', '/occurredAt/?', '/_ts/?'] },
-  { id: 'calendarConnections', partitionKey: byRecruiter },
+  // Rewritten by every calendar poll (5 minutes, the sync token): listed by kind and state only
+  // (`cosmos-connection-store.adapter.ts`); sealed tokens and channels are never queried.
+  { id: 'calendarConnections', partitionKey: byRecruiter, indexedPaths: ['/kind/?', '/state/?'] },
   // Push channels of calendar connections, by channel id: what a Google notification names.
   { id: 'calendarChannels', partitionKey: '/id' },
   { id: 'idempotency', partitionKey: '/key', defaultTtl: 86_400 },

@@ -18,6 +18,8 @@ export interface CalendarSession {
   /** The calendar events go to (the account's primary calendar). */
   readonly calendarId: string;
   readonly connection: CalendarConnection;
+  /** The connection as last read, with its etag (a write can be tried on it without reading again). */
+  readonly stored: StoredDocument<CalendarConnection>;
   /**
    * Runs a Calendar call with the access token, retrying transient failures within the budget;
    * a 401 refreshes the token once and tries again.
@@ -31,35 +33,49 @@ export function connectionInvalidError(recruiterId: string): DomainError {
 
 /**
  * The recruiter's calendar session: `CALENDAR.NOT_CONNECTED` without a connection,
- * `CALENDAR.CONNECTION_INVALID` once Google refused its refresh token.
+ * `CALENDAR.CONNECTION_INVALID` once Google refused its refresh token. `known`: the connection
+ * as the caller has just read it (the poll's listing), so it is not read again.
  */
-export async function openCalendarSession(deps: SchedulingDeps, budget: CallBudget, tenantId: string, recruiterId: string): Promise<CalendarSession> {
-  const stored = await deps.connections.get(tenantId, recruiterId);
+export async function openCalendarSession(
+  deps: SchedulingDeps,
+  budget: CallBudget,
+  tenantId: string,
+  recruiterId: string,
+  known?: StoredDocument<CalendarConnection>,
+): Promise<CalendarSession> {
+  let stored = known ?? (await deps.connections.get(tenantId, recruiterId));
   if (stored === undefined || stored.document.state === 'pending' || stored.document.state === 'disconnected') {
     throw new DomainError('CALENDAR.NOT_CONNECTED', { details: { recruiterId, connect: CONNECT_ROUTE } });
   }
   if (stored.document.state === 'invalid') throw connectionInvalidError(recruiterId);
-  let connection = stored.document;
+  const connection = stored.document;
   let accessToken = accessTokenFresh(connection, deps.clock.now()) ? tokensOf(deps, connection).accessToken : await refreshAccessToken(deps, budget, connection, false);
   return {
     tenantId,
     recruiterId,
     calendarId: connection.calendarId ?? 'primary',
     get connection() {
-      return connection;
+      return stored!.document;
+    },
+    get stored() {
+      return stored!;
     },
     async call<T>(run: (token: string) => Promise<T>): Promise<T> {
       try {
         return await withRetries(deps, budget, () => run(accessToken));
       } catch (error) {
         if (!isCalendarFailure(error, 'unauthorized')) throw error;
-        accessToken = await refreshAccessToken(deps, budget, connection, true);
-        const current = await deps.connections.get(tenantId, recruiterId);
-        if (current !== undefined) connection = current.document;
+        accessToken = await refreshAccessToken(deps, budget, stored!.document, true);
+        stored = (await deps.connections.get(tenantId, recruiterId)) ?? stored;
         return withRetries(deps, budget, () => run(accessToken));
       }
     },
   };
+}
+
+/** Whether opening a session failed because the calendar is not (or no longer) usable: not connected, or invalid. */
+export function isConnectionUnusable(error: unknown): boolean {
+  return error instanceof DomainError && (error.code === 'CALENDAR.NOT_CONNECTED' || error.code === 'CALENDAR.CONNECTION_INVALID');
 }
 
 export function tokensOf(deps: Pick<SchedulingDeps, 'keyring'>, connection: CalendarConnection): ConnectionTokens {
@@ -104,10 +120,15 @@ async function runRefresh(deps: SchedulingDeps, budget: CallBudget, known: Calen
     throw error;
   }
   const tokens: ConnectionTokens = { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken ?? current.refreshToken, expiresAt: fresh.expiresAt };
-  await updateConnection(deps, known.tenantId, known.recruiterId, (connection) =>
-    connection.state !== 'connected' || connection.generation !== latest.document.generation
-      ? undefined
-      : { ...connection, tokens: sealTokens(deps, connection, tokens), accessTokenExpiresAt: tokens.expiresAt, updatedAt: deps.clock.now() },
+  await updateConnection(
+    deps,
+    known.tenantId,
+    known.recruiterId,
+    (connection) =>
+      connection.state !== 'connected' || connection.generation !== latest.document.generation
+        ? undefined
+        : { ...connection, tokens: sealTokens(deps, connection, tokens), accessTokenExpiresAt: tokens.expiresAt, updatedAt: deps.clock.now() },
+    latest,
   );
   return tokens.accessToken;
 }
@@ -115,15 +136,18 @@ async function runRefresh(deps: SchedulingDeps, budget: CallBudget, known: Calen
 /**
  * Read → change → conditional replace, again on a lost race (up to 5 times). `change` returning
  * `undefined` leaves the document alone. Returns the stored result (or the unchanged document).
+ * `known`: the connection as the caller last read it; the first attempt starts from it instead
+ * of reading (if it is no longer current, the replace is refused and the loop reads).
  */
 export async function updateConnection(
   deps: Pick<SchedulingDeps, 'connections'>,
   tenantId: string,
   recruiterId: string,
   change: (connection: CalendarConnection) => CalendarConnection | undefined,
+  known?: StoredDocument<CalendarConnection>,
 ): Promise<StoredDocument<CalendarConnection> | undefined> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const stored = await deps.connections.get(tenantId, recruiterId);
+    const stored = attempt === 0 && known !== undefined ? known : await deps.connections.get(tenantId, recruiterId);
     if (stored === undefined) return undefined;
     const next = change(stored.document);
     if (next === undefined) return stored;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { calendarEventIdFor } from '../../../shared/scheduling/domain/call-identity.ts';
 import { startBudget } from '../../../shared/scheduling/use-cases/calendar-retry.ts';
-import { openCalendarSession } from '../../../shared/scheduling/use-cases/calendar-session.ts';
+import { openCalendarSession, updateConnection } from '../../../shared/scheduling/use-cases/calendar-session.ts';
+import { syncSession } from '../../../shared/scheduling/use-cases/sync/sync-calendar.ts';
 import { holdSlotFor } from '../../../shared/scheduling/use-cases/slot-holds.ts';
 import { bindSchedulingUseCases } from '../../../shared/scheduling/scheduling.module.ts';
 import { eventually, futureWallTime, startCalendarStack, type CalendarStack } from '../../support/calendar-api.ts';
@@ -170,6 +171,46 @@ describe('reschedule, status sync and sweeping', () => {
     expect(later.completed).toBeGreaterThanOrEqual(1);
     expect(await callOf(b)).toMatchObject({ status: 'completed' });
     expect(await stageOf(b)).toMatchObject({ status: 'completed', data: { call: { status: 'completed' } } });
+  });
+
+  /** No push-triggered sync queued or running (a new channel gets Google's first `sync` push): the counts below are the poll's own. */
+  const pushesDone = () =>
+    eventually('the calendar-sync queue is empty', async () => {
+      const counts = api.host.broker.counts('calendar-sync');
+      return counts.active + counts.locked === 0;
+    });
+
+  it('polls each connected calendar from the listed connection: no read of it, one conditional replace storing the sync state', async () => {
+    await pushesDone();
+    const before = await api.stored('calendarConnections', `acme:${REC}`, ['acme', REC]);
+    await api.host.requestCounts({ reset: true });
+    const now = new Date().toISOString();
+    const report = await api.at(now).poll();
+    const counts = await api.host.requestCounts({ reset: true });
+    expect(report).toMatchObject({ failed: [], channelsStarted: 0, channelsStopped: 0 });
+    expect(report.synced).toBeGreaterThanOrEqual(1);
+    expect({ reads: counts['scheduling/calendarConnections:read'] ?? 0, replaces: counts['scheduling/calendarConnections:replace'] }).toEqual({ reads: 0, replaces: report.synced });
+    const after = await api.stored('calendarConnections', `acme:${REC}`, ['acme', REC]);
+    expect(after!['sync'].lastSyncedAt).toBe(now);
+    expect(after!['_etag']).not.toBe(before!['_etag']);
+  });
+
+  it('stores the sync state on the current connection when it changed after the listing (the replace is refused, read again, applied once)', async () => {
+    await pushesDone();
+    const { deps } = api.host.services.scheduling;
+    const listed = (await deps.connections.get('acme', REC))!;
+    // Changed by someone else after the listing: the listed etag is stale.
+    const changed = await updateConnection(deps, 'acme', REC, (connection) => ({ ...connection, calendarId: 'primary', updatedAt: new Date().toISOString() }));
+    expect(changed!.etag).not.toBe(listed.etag);
+    await api.host.requestCounts({ reset: true });
+    const session = await openCalendarSession(deps, startBudget(deps), 'acme', REC, listed);
+    const outcome = await syncSession(deps, session);
+    const counts = await api.host.requestCounts({ reset: true });
+    expect(outcome.status).toBe('synced');
+    expect({ reads: counts['scheduling/calendarConnections:read'], replaces: counts['scheduling/calendarConnections:replace'] }).toEqual({ reads: 1, replaces: 2 });
+    const stored = await api.stored('calendarConnections', `acme:${REC}`, ['acme', REC]);
+    expect(stored).toMatchObject({ calendarId: 'primary', state: 'connected', sync: { lastSyncedAt: expect.any(String) } });
+    expect(stored!['_etag']).not.toBe(changed!.etag);
   });
 
   it('renews the push channel before it expires, overlapping the old one, and then stops the old one', async () => {

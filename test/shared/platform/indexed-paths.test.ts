@@ -4,9 +4,9 @@ import { containers, type ContainerDefinition } from '../../../shared/platform/c
 
 /**
  * A container that declares `indexedPaths` is indexed on those paths only (Azure: included
- * paths, `/*` excluded). The local server has no index, so a query naming another path would
- * pass every local test and then fail in Azure (ORDER BY) or read the whole partition (a
- * filter). Every query text in the files that query such a container is checked here; the board
+ * paths, `/*` excluded). The local server does not apply indexing policies (it orders any path,
+ * `cosmos-ordered-query.ts`), so a query naming another path would pass every local test and
+ * then fail in Azure (ORDER BY) or read the whole partition (a filter). Every query text in the files that query such a container is checked here; the board
  * query, built from parts, is also checked shape by shape (`test/shared/stages/board-query-index.test.ts`).
  */
 const QUERIES_OF: Record<string, readonly string[]> = {
@@ -14,6 +14,7 @@ const QUERIES_OF: Record<string, readonly string[]> = {
   inbox: ['shared/notifications/adapters/cosmos-inbox-store.adapter.ts'],
   timeline: ['shared/timeline/adapters/cosmos-timeline-store.adapter.ts'],
   stageSla: ['shared/events/adapters/cosmos-stage-sla-store.adapter.ts'],
+  calendarConnections: ['shared/scheduling/adapters/cosmos-connection-store.adapter.ts', 'shared/scheduling/use-cases/connection/calendar-reencryptor.ts'],
 };
 
 /** `c.jobId` → `/jobId/?`, `c.event.kind` → `/event/kind/?`; a stage in `s IN c.stages` → `/stages/[]/x/?`; `c.stages` itself is only iterated or measured. */

@@ -1,10 +1,10 @@
 import { recordInvalidConnections } from '../../calendar-metrics.ts';
 import { updateCall } from '../call-records.ts';
 import { startBudget } from '../calendar-retry.ts';
-import { openCalendarSession, sendInvalidNotice } from '../calendar-session.ts';
+import { isConnectionUnusable, openCalendarSession, sendInvalidNotice } from '../calendar-session.ts';
 import { systemAccess } from '../booking/cancel-interview-event.ts';
 import { quietly } from '../slot-holds.ts';
-import { applyQuietlyIfAllowed, syncCalendar } from './sync-calendar.ts';
+import { applyQuietlyIfAllowed, syncSession } from './sync-calendar.ts';
 import { renewChannels } from '../connection/watch-channels.ts';
 import type { SchedulingDeps } from '../scheduling-deps.ts';
 
@@ -44,14 +44,17 @@ export async function pollCalendars(deps: SchedulingDeps): Promise<PollReport> {
       continue;
     }
     try {
-      const budget = startBudget(deps);
-      const outcome = await syncCalendar(deps, connection.tenantId, connection.recruiterId, budget);
-      if (outcome.status !== 'synced') {
+      // One session per connection, from the listed document: no read of it before the sync's write.
+      let session;
+      try {
+        session = await openCalendarSession(deps, startBudget(deps), connection.tenantId, connection.recruiterId, stored);
+      } catch (error) {
+        if (!isConnectionUnusable(error)) throw error;
         invalid += 1;
         continue;
       }
+      await syncSession(deps, session);
       synced += 1;
-      const session = await openCalendarSession(deps, budget, connection.tenantId, connection.recruiterId);
       const channels = await renewChannels(deps, session);
       channelsStarted += channels.started;
       channelsStopped += channels.stopped;

@@ -2,9 +2,10 @@ import { DomainError } from '../../../platform/errors.ts';
 import { isCalendarFailure } from '../../domain/calendar-failure.ts';
 import { callSummary, type ScheduledCall } from '../../domain/scheduled-call.ts';
 import type { CalendarEvent } from '../../ports/calendar.port.ts';
+import type { CalendarConnection } from '../../domain/calendar-connection.ts';
 import { updateCall } from '../call-records.ts';
 import { startBudget, type CallBudget } from '../calendar-retry.ts';
-import { openCalendarSession, updateConnection, type CalendarSession } from '../calendar-session.ts';
+import { isConnectionUnusable, openCalendarSession, updateConnection, type CalendarSession } from '../calendar-session.ts';
 import { systemAccess } from '../booking/cancel-interview-event.ts';
 import { freeBookedSlot, quietly } from '../slot-holds.ts';
 import type { SchedulingDeps } from '../scheduling-deps.ts';
@@ -17,23 +18,31 @@ export interface SyncOutcome {
 }
 
 /**
- * Brings the recruiter's calls in line with Google: one incremental listing from the stored
- * `syncToken` (`showDeleted=true`, every page), or a full one when there is none or Google
- * answers 410 (`fullSyncRequired`). Each event Stageline made is mapped to its call:
- * - cancelled in Google → call `cancelled`, stage `cancel` by `system` (+ event), slot freed;
- * - moved in Google → call times updated, stage `move_call` by `system` (+ event).
- * Then the new sync token is stored.
+ * Brings the recruiter's calls in line with Google (`syncSession`), on a session of its own:
+ * `not_connected` when the calendar is not connected or no longer valid.
  */
 export async function syncCalendar(deps: SchedulingDeps, tenantId: string, recruiterId: string, budget: CallBudget = startBudget(deps)): Promise<SyncOutcome> {
   let session: CalendarSession;
   try {
     session = await openCalendarSession(deps, budget, tenantId, recruiterId);
   } catch (error) {
-    if (error instanceof DomainError && (error.code === 'CALENDAR.NOT_CONNECTED' || error.code === 'CALENDAR.CONNECTION_INVALID')) {
-      return { status: 'not_connected', fullSync: false, events: 0, applied: 0 };
-    }
+    if (isConnectionUnusable(error)) return { status: 'not_connected', fullSync: false, events: 0, applied: 0 };
     throw error;
   }
+  return syncSession(deps, session);
+}
+
+/**
+ * Brings the session's calls in line with Google: one incremental listing from the stored
+ * `syncToken` (`showDeleted=true`, every page), or a full one when there is none or Google
+ * answers 410 (`fullSyncRequired`). Each event Stageline made is mapped to its call:
+ * - cancelled in Google → call `cancelled`, stage `cancel` by `system` (+ event), slot freed;
+ * - moved in Google → call times updated, stage `move_call` by `system` (+ event).
+ * Then the new sync token is stored: a conditional replace of the connection as the session
+ * read it (read again only if it changed meanwhile).
+ */
+export async function syncSession(deps: SchedulingDeps, session: CalendarSession): Promise<SyncOutcome> {
+  const { tenantId, recruiterId } = session;
   let syncToken = session.connection.sync.token;
   let fullSync = syncToken === undefined;
   let events = 0;
@@ -63,7 +72,7 @@ export async function syncCalendar(deps: SchedulingDeps, tenantId: string, recru
     pageToken = page.nextPageToken;
   }
   const now = deps.clock.now();
-  await updateConnection(deps, tenantId, recruiterId, (connection) =>
+  const stored = (connection: CalendarConnection): CalendarConnection | undefined =>
     connection.state !== 'connected'
       ? undefined
       : {
@@ -74,8 +83,8 @@ export async function syncCalendar(deps: SchedulingDeps, tenantId: string, recru
             ...(fullSync ? { lastFullSyncAt: now } : connection.sync.lastFullSyncAt ? { lastFullSyncAt: connection.sync.lastFullSyncAt } : {}),
           },
           updatedAt: now,
-        },
-  );
+        };
+  await updateConnection(deps, tenantId, recruiterId, stored, session.stored);
   return { status: 'synced', fullSync, events, applied };
 }
 
