@@ -1,4 +1,5 @@
 /** Published Azure rules and prices the cost model applies (docs/cost.md, "Sources"), and request units from document sizes and indexed terms. */
+import { indexingPolicyOf, isIndexedPath } from '../../shared/platform/cosmos-indexing.ts';
 
 /**
  * RU by document size for session consistency (src: cosmos-ru-consumption, the "Document size" table),
@@ -140,7 +141,7 @@ export function indexTerms(document: unknown, indexedPaths?: readonly string[]):
 }
 
 function isIndexed(path: string, indexedPaths: readonly string[]): boolean {
-  return indexedPaths.some((included) => (included.endsWith('/*') ? path === included.slice(0, -2) || path.startsWith(included.slice(0, -1)) : path === included.replace(/\/\?$/, '')));
+  return isIndexedPath(indexingPolicyOf({ indexedPaths }), path.split('/').slice(1));
 }
 
 export function termCount(terms: Map<string, number>): number {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { isIndexedPath } from '../../shared/platform/cosmos-indexing.ts';
 import { OrderedItems, valueAt, type OrderedStoredItem, type Position } from './cosmos-ordered-index.ts';
 
 /**
@@ -44,7 +45,9 @@ export function installOrderedQueries(): void {
   if (prototype.__ordered) return;
   const unordered = prototype.query;
   prototype.query = function (this: Items, params: QueryParams, options: QueryOptions): Page | null {
-    const plan = this._parent.read() ? orderedPlan(this, params, options) : undefined;
+    const exists = this._parent.read() !== undefined;
+    if (exists) refuseUnindexedOrder(this, params);
+    const plan = exists ? orderedPlan(this, params, options) : undefined;
     if (plan === undefined) {
       documentsRead?.(this, this._data.size);
       return unordered.call(this, params, options);
@@ -88,31 +91,62 @@ function orderedPlan(items: Items, params: QueryParams, options: QueryOptions): 
   return { ...order, pageSize, from, scope };
 }
 
+type Node = Record<string, unknown> & { type?: string };
+
 /**
  * `SELECT * | SELECT VALUE <alias> FROM <alias> [WHERE …] ORDER BY <alias>.a.b [ASC|DESC]`, no
  * JOIN, no TOP: the ordered path and direction.
  */
-function singleOrder(body: Record<string, unknown>): { path: string[]; descending: boolean } | undefined {
-  type Node = Record<string, unknown> & { type?: string };
+function singleOrder(body: Record<string, unknown>): { path: readonly string[]; descending: boolean } | undefined {
+  const sorted = sortOf(body);
   const select = body['select'] as Node;
-  const from = body['from'] as { source: Node & { alias: Node | null; expression: Node }; joins: unknown[] };
+  const from = body['from'] as { joins: unknown[] };
+  if (sorted === undefined || sorted.orders.length !== 1 || body['top'] || from.joins.length > 0) return undefined;
+  const value = select['value'] as Node | undefined;
+  const selectsDocuments = select['*'] === true || (value?.type === 'identifier' && value['name'] === sorted.alias);
+  return selectsDocuments ? sorted.orders[0] : undefined;
+}
+
+/** The ORDER BY of a query over one collection alias, each item a document path; undefined for anything else. */
+function sortOf(body: Record<string, unknown>): { alias: string; orders: Array<{ path: readonly string[]; descending: boolean }> } | undefined {
+  const from = body['from'] as { source: Node & { alias: Node | null; expression: Node } } | undefined;
   const orderBy = body['orderBy'] as { expressions: Node[] } | undefined;
-  if (body['type'] !== 'select_query' || body['top'] || !orderBy || orderBy.expressions.length !== 1 || from.joins.length > 0) return undefined;
+  if (body['type'] !== 'select_query' || !orderBy || !from) return undefined;
   const collection = from.source.expression;
   if (collection.type !== 'collection_expression' || (collection['expression'] as Node).type !== 'identifier') return undefined;
   const alias = (from.source.alias?.['name'] ?? (collection['expression'] as Node)['name']) as string;
-  const value = select['value'] as Node | undefined;
-  const selectsDocuments = select['*'] === true || (value?.type === 'identifier' && value['name'] === alias);
-  if (!selectsDocuments) return undefined;
-  const sort = orderBy.expressions[0]!;
-  const path: string[] = [];
-  let member = sort['expression'] as Node;
-  while (member.type === 'scalar_member_expression' && member['computed'] === false && (member['property'] as Node).type === 'identifier') {
-    path.unshift((member['property'] as Node)['name'] as string);
-    member = member['object'] as Node;
+  const orders: Array<{ path: readonly string[]; descending: boolean }> = [];
+  for (const sort of orderBy.expressions) {
+    const path: string[] = [];
+    let member = sort['expression'] as Node;
+    while (member.type === 'scalar_member_expression' && member['computed'] === false && (member['property'] as Node).type === 'identifier') {
+      path.unshift((member['property'] as Node)['name'] as string);
+      member = member['object'] as Node;
+    }
+    if (member.type !== 'identifier' || member['name'] !== alias || path.length === 0) return undefined;
+    orders.push({ path, descending: sort['order'] === 'DESC' });
   }
-  if (member.type !== 'identifier' || member['name'] !== alias || path.length === 0) return undefined;
-  return { path, descending: sort['order'] === 'DESC' };
+  return { alias, orders };
+}
+
+/**
+ * Azure answers an ORDER BY on one path its container's indexing policy leaves out with 400
+ * ("The index path corresponding to the specified order-by item is excluded."); the package
+ * would sort anyway. Several paths need a composite index, which the package checks itself.
+ */
+function refuseUnindexedOrder(items: Items, params: QueryParams): void {
+  const policy = (items._parent.read() as { indexingPolicy?: Parameters<typeof isIndexedPath>[0] } | undefined)?.indexingPolicy;
+  // No paths given: Azure's default policy, every path indexed.
+  if (policy?.includedPaths === undefined && policy?.excludedPaths === undefined) return;
+  let query: Query;
+  try {
+    query = items._getQuery(params.query);
+  } catch {
+    return; // the package reports the syntax error
+  }
+  const orders = sortOf(query.ast.body)?.orders;
+  if (orders?.length !== 1 || isIndexedPath(policy, orders[0]!.path)) return;
+  throw Object.assign(new Error('The index path corresponding to the specified order-by item is excluded.'), { badRequest: true });
 }
 
 /** A continuation token the ordered walk can start from (one ORDER BY value, no `_rid` duplicates). */

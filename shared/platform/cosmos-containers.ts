@@ -1,7 +1,7 @@
 /**
  * The one definition of the Cosmos DB database and its containers. The local host creates
- * them at start; `infra/modules/cosmos.bicep` declares the same ids, partition keys and TTLs
- * (`test/infra/infra-declarations.test.ts` compares them).
+ * them at start; `infra/modules/cosmos.bicep` declares the same ids, partition keys, TTLs and
+ * indexed paths (`test/infra/infra-declarations.test.ts` compares them).
  */
 export interface ContainerDefinition {
   readonly id: string;
@@ -18,7 +18,9 @@ export interface ContainerDefinition {
    * The only paths Azure Cosmos DB indexes (its `includedPaths`; every other path excluded):
    * what the container's queries filter and sort on. Every indexed value costs 0.2 RU on each
    * write that adds or removes it, so a container written often and queried on a few fields
-   * indexes just those. Absent: every path (the default policy). The local server has no index.
+   * indexes just those. Absent: every path (the default policy). The local server creates each
+   * container with this policy (`indexingPolicyOf`) and refuses an ORDER BY on a path it leaves
+   * out, as Azure does; it does not charge for terms.
    */
   readonly indexedPaths?: readonly string[];
 }

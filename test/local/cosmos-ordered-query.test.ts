@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Container, SqlParameter } from '@azure/cosmos';
 import { compareValues, OrderedItems } from '../../local/cosmos/cosmos-ordered-index.ts';
 import { onDocumentsRead } from '../../local/cosmos/cosmos-ordered-query.ts';
+import { containers } from '../../shared/platform/cosmos-containers.ts';
+import { indexingPolicyOf } from '../../shared/platform/cosmos-indexing.ts';
 import { localCosmosForEachTest } from './cosmos-support/cosmos-fixtures.ts';
 
 const require = createRequire(import.meta.url);
@@ -54,7 +56,8 @@ describe('local Cosmos DB server: ORDER BY pages from a range index (cosmos-orde
   afterEach(() => onDocumentsRead(undefined));
 
   it('answers every page as the package would (same documents, same order, ties by _rid), for either direction, with filters and mixed value types', async () => {
-    const container = cosmos.container('applications');
+    // Indexed on every path (the default policy), keyed [/tenantId, /applicationId].
+    const container = cosmos.container('scheduledCalls');
     const rank = fc.oneof(fc.constant(undefined), fc.constant(null), fc.boolean(), fc.integer({ min: 0, max: 6 }), fc.constantFrom('a', 'b', 'c'));
     let run = 0;
     await fc.assert(
@@ -75,7 +78,7 @@ describe('local Cosmos DB server: ORDER BY pages from a range index (cosmos-orde
   });
 
   it('keeps the index right through creates, replaces and deletes between pages: the next page is what the package answers from the same token', async () => {
-    const container = cosmos.container('applications');
+    const container = cosmos.container('scheduledCalls');
     const tenantId = 'acme';
     for (let i = 0; i < 60; i += 1) await container.items.create({ id: `d${i}`, tenantId, applicationId: `app-${i}`, n: i, rank: i % 7 });
     const sql = 'SELECT * FROM c WHERE c.tenantId = @tenantId ORDER BY c.rank DESC';
@@ -124,6 +127,37 @@ describe('local Cosmos DB server: ORDER BY pages from a range index (cosmos-orde
     const projected = await pages(container, 'SELECT c.id FROM c ORDER BY c.createdAt DESC', [], ['acme'], 50);
     expect(projected.results.flat()).toEqual(board.results.flat());
     expect(projected.read[0]).toBe(240);
+  });
+
+  it("refuses, as Azure does, an ORDER BY on a path the container's indexing policy leaves out; the policy is the Bicep's", async () => {
+    const applications = cosmos.container('applications');
+    const definition = containers.find((container) => container.id === 'applications')!;
+    const { resource } = await applications.read();
+    expect({ includedPaths: resource?.indexingPolicy?.includedPaths, excludedPaths: resource?.indexingPolicy?.excludedPaths }).toEqual({
+      includedPaths: indexingPolicyOf(definition).includedPaths,
+      excludedPaths: indexingPolicyOf(definition).excludedPaths,
+    });
+    await applications.items.create({ id: 'd1', tenantId: 'acme', applicationId: 'app-1', createdAt: '2026-01-01T00:00:00.000Z', rank: 1 });
+    const refused = await applications.items.query('SELECT * FROM c ORDER BY c.rank', { partitionKey: ['acme'], maxItemCount: 10 }).fetchNext().then(
+      () => undefined,
+      (error: { code?: number; body?: { message?: string } }) => error,
+    );
+    expect(refused?.code).toBe(400);
+    expect(refused?.body?.message).toContain('The index path corresponding to the specified order-by item is excluded.');
+    // The path the board sorts on is indexed; a filter on a path left out still answers (Azure reads the documents).
+    expect((await applications.items.query('SELECT * FROM c WHERE c.rank = 1 ORDER BY c.createdAt DESC', { partitionKey: ['acme'] }).fetchAll()).resources.map((d) => d.id)).toEqual(['d1']);
+  });
+
+  it('gives a container kept from an older version the indexing policy of the definition at start, its documents kept', async () => {
+    const applications = cosmos.container('applications');
+    await applications.items.create({ id: 'd1', tenantId: 'acme', applicationId: 'app-1', createdAt: '2026-01-01T00:00:00.000Z', rank: 1 });
+    const { resource } = await applications.read();
+    await applications.replace({ id: 'applications', partitionKey: resource!.partitionKey!, indexingPolicy: { includedPaths: [{ path: '/*' }], excludedPaths: [] } });
+    expect((await cosmos.container('applications').read()).resource?.indexingPolicy?.excludedPaths).toEqual([]);
+    await cosmos.restart();
+    const restarted = cosmos.container('applications');
+    expect((await restarted.read()).resource?.indexingPolicy?.excludedPaths).toEqual([{ path: '/*' }]);
+    expect((await restarted.item('d1', ['acme', 'app-1']).read()).resource).toMatchObject({ id: 'd1', rank: 1 });
   });
 });
 

@@ -58,12 +58,12 @@ describe('local Cosmos DB server', () => {
       // Another tenant holding the same application id: never part of acme's partitions.
       ['t4', 'globex', 'app-1', 0],
     ] as const;
-    for (const [id, tenantId, applicationId, at] of entries) {
-      await timeline.items.create({ id, tenantId, applicationId, at });
+    for (const [id, tenantId, applicationId, seq] of entries) {
+      await timeline.items.create({ id, tenantId, applicationId, seq });
     }
     const { resources } = await timeline.items
       .query<{ id: string }>({
-        query: 'SELECT * FROM c WHERE c.tenantId = @tenant AND c.applicationId = @app ORDER BY c.at',
+        query: 'SELECT * FROM c WHERE c.tenantId = @tenant AND c.applicationId = @app ORDER BY c.seq',
         parameters: [
           { name: '@tenant', value: 'acme' },
           { name: '@app', value: 'app-1' },
@@ -74,11 +74,11 @@ describe('local Cosmos DB server', () => {
 
     const scoped = await timeline.items.query<{ id: string }>('SELECT * FROM c', { partitionKey: ['acme', 'app-2'] }).fetchAll();
     expect(scoped.resources.map((doc) => doc.id)).toEqual(['t3']);
-    const sameApplication = await timeline.items.query<{ id: string }>('SELECT * FROM c ORDER BY c.at', { partitionKey: ['acme', 'app-1'] }).fetchAll();
+    const sameApplication = await timeline.items.query<{ id: string }>('SELECT * FROM c ORDER BY c.seq', { partitionKey: ['acme', 'app-1'] }).fetchAll();
     expect(sameApplication.resources.map((doc) => doc.id)).toEqual(['t2', 't1']);
 
     // A prefix of the hierarchical key: every application of that tenant, nothing of another tenant.
-    const tenant = await timeline.items.query<{ id: string; tenantId: string }>('SELECT * FROM c ORDER BY c.at', { partitionKey: ['acme'] }).fetchAll();
+    const tenant = await timeline.items.query<{ id: string; tenantId: string }>('SELECT * FROM c ORDER BY c.seq', { partitionKey: ['acme'] }).fetchAll();
     expect(tenant.resources.map((doc) => doc.id)).toEqual(['t2', 't3', 't1']);
     expect(tenant.resources.every((doc) => doc.tenantId === 'acme')).toBe(true);
     const other = await timeline.items.query<{ id: string }>('SELECT * FROM c', { partitionKey: ['globex'] }).fetchAll();

@@ -4,9 +4,9 @@ import { containers, type ContainerDefinition } from '../../../shared/platform/c
 
 /**
  * A container that declares `indexedPaths` is indexed on those paths only (Azure: included
- * paths, `/*` excluded). The local server does not apply indexing policies (it orders any path,
- * `cosmos-ordered-query.ts`), so a query naming another path would pass every local test and
- * then fail in Azure (ORDER BY) or read the whole partition (a filter). Every query text in the files that query such a container is checked here; the board
+ * paths, `/*` excluded). The local server refuses an ORDER BY on another path as Azure does,
+ * but a filter on one answers there and in Azure alike, by reading every document of the
+ * partition: a cost no local test would see. Every query text in the files that query such a container is checked here; the board
  * query, built from parts, is also checked shape by shape (`test/shared/stages/board-query-index.test.ts`).
  */
 const QUERIES_OF: Record<string, readonly string[]> = {

@@ -5,9 +5,9 @@ import { containers } from '../../../shared/platform/cosmos-containers.ts';
 
 /**
  * `applications` indexes only what the board query filters and sorts on (cosmos-containers.ts).
- * The local server has no index, so nothing else would notice a path the query names and the
- * index leaves out: in Azure an ORDER BY on it fails and a filter on it reads every document of
- * the tenant. Every path of every shape the board query takes is checked here.
+ * The local server refuses an ORDER BY on a path left out (as Azure does), but a filter on one
+ * answers there and in Azure alike, by reading every document of the tenant: nothing else would
+ * notice it. Every path of every shape the board query takes is checked here.
  */
 const indexed: ReadonlySet<string> = new Set<string>(containers.find((container) => container.id === 'applications')!.indexedPaths);
 
