@@ -14,6 +14,7 @@ import { OrderedItems, valueAt, type OrderedStoredItem, type Position } from './
  * same token fields), so a query can go on from a token either path made. Every other query,
  * and any query this cannot serve exactly (a projection, a JOIN, TOP, several ORDER BY paths,
  * arrays or objects among the ordered values, no page size), goes to the package unchanged.
+ * An ORDER BY on one path the container's indexing policy leaves out is refused, as Azure does.
  */
 type Query = { ast: { body: Record<string, unknown> } };
 type Page = { result: unknown[]; continuation: { token: string; range: { min: string; max: string } } | null };
@@ -173,7 +174,8 @@ function orderedPage(items: Items, plan: Plan, run: (store: Items) => unknown[])
   let batch = new Map<string, OrderedStoredItem>();
   let batchSize = wanted;
   const flush = () => {
-    matches.push(...run(Object.create(items, { _data: { value: batch } }) as Items));
+    // One at a time: a batch can hold tens of thousands of matches (too many for a spread's arguments).
+    for (const match of run(Object.create(items, { _data: { value: batch } }) as Items)) matches.push(match);
     read += batch.size;
     batch = new Map();
     const needed = wanted - matches.length;
