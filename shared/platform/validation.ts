@@ -8,12 +8,14 @@ export interface FieldIssue {
   readonly code: string;
 }
 
+/** One issue per problem; an object with names it does not accept (a strict body or query) gets one issue per name, at that name. */
 export function toFieldIssues(error: z.ZodError, prefix: readonly (string | number)[] = []): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join('.'),
-    message: issue.message,
-    code: issue.code,
-  }));
+  const pathOf = (path: readonly PropertyKey[]) => [...prefix, ...path].map(String).join('.');
+  return error.issues.flatMap((issue): FieldIssue[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: `Unknown name '${key}': not one this request accepts.`, code: issue.code }))
+      : [{ path: pathOf(issue.path), message: issue.message, code: issue.code }],
+  );
 }
 
 /** `REQUEST.INVALID` naming the offending fields. */

@@ -76,9 +76,18 @@ describe('stage API through the local host', () => {
     const invalid = await api.call('/applications', { token: rec, json: { jobId: '', candidateId: 'c', extra: 1 } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.code).toBe('REQUEST.INVALID');
-    expect(invalid.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['', 'jobId']);
+    // An unknown field is named at its own path.
+    expect(invalid.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['extra', 'jobId']);
     const badQuery = await api.call('/applications?limit=500&stageType=offer&stageStatus=scheduled', { token: rec });
     expect(badQuery.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['limit', 'stageStatus']);
+    // A filter the board does not have (or a misspelt one) is refused, not ignored: an unfiltered board would look like an answer.
+    const unknownFilter = await api.call('/applications?candidateId=cand-1&stagetype=offer&jobId=job-1', { token: rec });
+    expect(unknownFilter.status).toBe(400);
+    expect(unknownFilter.body.code).toBe('REQUEST.INVALID');
+    expect(unknownFilter.body.details.issues).toEqual([
+      { path: 'candidateId', code: 'unrecognized_keys', message: "Unknown name 'candidateId': not one this request accepts." },
+      { path: 'stagetype', code: 'unrecognized_keys', message: "Unknown name 'stagetype': not one this request accepts." },
+    ]);
     expect(await api.applicationIds()).toEqual(before);
 
     const app = (await api.call('/applications', { token: rec, json: { jobId: 'job-1', candidateId: 'cand-1' } })).body;

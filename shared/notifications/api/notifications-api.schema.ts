@@ -13,7 +13,7 @@ export const broadcastEventSchema = z.enum(broadcastEvents as [NotificationEvent
 
 // ── Inbox ──────────────────────────────────────────────────────────────────────────────────
 
-export const inboxQuerySchema = z.object({
+export const inboxQuerySchema = z.strictObject({
   unread: z.enum(['true', 'false']).optional().transform((value) => value === 'true').describe('`true`: unread items only.'),
   limit: limit(100, 20),
   continuationToken,
@@ -108,7 +108,7 @@ export type WebhookTestResult = z.infer<typeof webhookTestResultSchema>;
 
 // ── Dead letters ───────────────────────────────────────────────────────────────────────────
 
-export const deadLetterQuerySchema = z.object({
+export const deadLetterQuerySchema = z.strictObject({
   webhookId: id.optional(),
   since: isoDateTime.optional().describe('Dead-lettered at or after this time.'),
   status: z.enum(['dead_lettered', 'replayed']).optional(),

@@ -30,14 +30,14 @@ export const slotViewSchema = z.object({
 
 export const publishSlotsResponseSchema = z.object({ slots: z.array(slotViewSchema) });
 
-export const listSlotsQuerySchema = z.object({
+export const listSlotsQuerySchema = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional().describe('Default: now.'),
   to: z.iso.datetime({ offset: true }).optional().describe('Default: 90 days after `from`.'),
 });
 
 export const slotPathSchema = z.object({ slotId: idSchema });
 
-export const stageSlotsQuerySchema = z.object({
+export const stageSlotsQuerySchema = z.strictObject({
   timeZone: timeZoneSchema.optional().describe("Render times in this zone (default: each slot's own)."),
 });
 

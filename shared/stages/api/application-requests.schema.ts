@@ -38,7 +38,7 @@ const allStatuses = [...new Set(Object.values(stageStatuses).flat())] as [string
 
 /** Query of `GET /applications` (the board). */
 export const listApplicationsQuerySchema = z
-  .object({
+  .strictObject({
     jobId: idSchema.optional(),
     stageType: z.enum(stageTypes).optional(),
     stageStatus: z.enum(allStatuses).optional(),

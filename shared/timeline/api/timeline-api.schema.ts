@@ -6,7 +6,7 @@ import { stageTypes } from '../../stages/domain/stage.model.ts';
 import { TIMELINE_PAGE_DEFAULT, TIMELINE_PAGE_MAX } from '../use-cases/read-timeline.ts';
 
 /** Query of `GET /applications/{applicationId}/timeline`. */
-export const timelinePageQuerySchema = z.object({
+export const timelinePageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(TIMELINE_PAGE_MAX).default(TIMELINE_PAGE_DEFAULT),
   continuationToken: z.string().min(1).max(512).optional().describe('From the previous page; absent for the first.'),
 });
