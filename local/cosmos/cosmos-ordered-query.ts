@@ -46,9 +46,10 @@ export function installOrderedQueries(): void {
   if (prototype.__ordered) return;
   const unordered = prototype.query;
   prototype.query = function (this: Items, params: QueryParams, options: QueryOptions): Page | null {
-    const exists = this._parent.read() !== undefined;
-    if (exists) refuseUnindexedOrder(this, params);
-    const plan = exists ? orderedPlan(this, params, options) : undefined;
+    const body = this._parent.read() === undefined ? undefined : parsed(this, params);
+    const sorted = body === undefined ? undefined : sortOf(body);
+    if (sorted !== undefined) refuseUnindexedOrder(this, sorted);
+    const plan = body === undefined || sorted === undefined ? undefined : orderedPlan(this, body, sorted, options);
     if (plan === undefined) {
       documentsRead?.(this, this._data.size);
       return unordered.call(this, params, options);
@@ -69,18 +70,21 @@ interface Plan {
   readonly scope: OrderedItems<OrderedStoredItem>;
 }
 
+/** The query's syntax tree (the package's own parse, cached per text), or undefined when it does not parse: the package reports that. */
+function parsed(items: Items, params: QueryParams): Record<string, unknown> | undefined {
+  try {
+    return items._getQuery(params.query).ast.body;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The ordered walk for this query, or undefined when the package must answer it. */
-function orderedPlan(items: Items, params: QueryParams, options: QueryOptions): Plan | undefined {
+function orderedPlan(items: Items, body: Record<string, unknown>, sorted: Sorted, options: QueryOptions): Plan | undefined {
   const pageSize = options.maxItemCount;
   const scope = items._data;
   if (pageSize === undefined || !(pageSize > 0) || !(scope instanceof OrderedItems)) return undefined;
-  let query: Query;
-  try {
-    query = items._getQuery(params.query);
-  } catch {
-    return undefined; // the package reports the syntax error
-  }
-  const order = singleOrder(query.ast.body);
+  const order = singleOrder(body, sorted);
   if (order === undefined) return undefined;
   let from: Plan['from'];
   if (options.continuation) {
@@ -98,18 +102,20 @@ type Node = Record<string, unknown> & { type?: string };
  * `SELECT * | SELECT VALUE <alias> FROM <alias> [WHERE …] ORDER BY <alias>.a.b [ASC|DESC]`, no
  * JOIN, no TOP: the ordered path and direction.
  */
-function singleOrder(body: Record<string, unknown>): { path: readonly string[]; descending: boolean } | undefined {
-  const sorted = sortOf(body);
+function singleOrder(body: Record<string, unknown>, sorted: Sorted): { path: readonly string[]; descending: boolean } | undefined {
   const select = body['select'] as Node;
   const from = body['from'] as { joins: unknown[] };
-  if (sorted === undefined || sorted.orders.length !== 1 || body['top'] || from.joins.length > 0) return undefined;
+  if (sorted.orders.length !== 1 || body['top'] || from.joins.length > 0) return undefined;
   const value = select['value'] as Node | undefined;
   const selectsDocuments = select['*'] === true || (value?.type === 'identifier' && value['name'] === sorted.alias);
   return selectsDocuments ? sorted.orders[0] : undefined;
 }
 
-/** The ORDER BY of a query over one collection alias, each item a document path; undefined for anything else. */
-function sortOf(body: Record<string, unknown>): { alias: string; orders: Array<{ path: readonly string[]; descending: boolean }> } | undefined {
+/** A query's ORDER BY over one collection alias, each item a document path. */
+type Sorted = { readonly alias: string; readonly orders: ReadonlyArray<{ readonly path: readonly string[]; readonly descending: boolean }> };
+
+/** The ORDER BY of a query over one collection alias, each item a document path; undefined for anything else (no ORDER BY included). */
+function sortOf(body: Record<string, unknown>): Sorted | undefined {
   const from = body['from'] as { source: Node & { alias: Node | null; expression: Node } } | undefined;
   const orderBy = body['orderBy'] as { expressions: Node[] } | undefined;
   if (body['type'] !== 'select_query' || !orderBy || !from) return undefined;
@@ -135,18 +141,12 @@ function sortOf(body: Record<string, unknown>): { alias: string; orders: Array<{
  * ("The index path corresponding to the specified order-by item is excluded."); the package
  * would sort anyway. Several paths need a composite index, which the package checks itself.
  */
-function refuseUnindexedOrder(items: Items, params: QueryParams): void {
+function refuseUnindexedOrder(items: Items, sorted: Sorted): void {
   const policy = (items._parent.read() as { indexingPolicy?: Parameters<typeof isIndexedPath>[0] } | undefined)?.indexingPolicy;
   // No paths given: Azure's default policy, every path indexed.
   if (policy?.includedPaths === undefined && policy?.excludedPaths === undefined) return;
-  let query: Query;
-  try {
-    query = items._getQuery(params.query);
-  } catch {
-    return; // the package reports the syntax error
-  }
-  const orders = sortOf(query.ast.body)?.orders;
-  if (orders?.length !== 1 || isIndexedPath(policy, orders[0]!.path)) return;
+  const { orders } = sorted;
+  if (orders.length !== 1 || isIndexedPath(policy, orders[0]!.path)) return;
   throw Object.assign(new Error('The index path corresponding to the specified order-by item is excluded.'), { badRequest: true });
 }
 
